@@ -1,0 +1,31 @@
+"""Every app's URLs, wired in one place (config is the only module that knows all the apps)."""
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core.views import healthz
+
+api_v1 = [
+    path("", include("feedback.api_urls")),
+    path("", include("workflow.api_urls")),
+    path("", include("metrics.api_urls")),
+    path("", include("notifications.api_urls")),
+]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("staff/", include("workflow.urls")),
+    path("dashboard/", include("metrics.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("", include("feedback.urls")),
+]
+
+if settings.DEBUG or settings.PAKN_SERVE_MEDIA:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

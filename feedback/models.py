@@ -1,0 +1,105 @@
+"""What citizens send: submissions (phản ánh, kiến nghị) and their photos.
+
+Each submission points at the case that handles it (``workflow.Case``); merging cases re-points
+submissions, so every submitter follows the surviving case and gets its answer.
+"""
+import hashlib
+import hmac
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.devices import DEVICE_CLASSES
+from core.models import Kind
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Cổng web")
+    API = "api", _("Ứng dụng / API")
+    OPEN311 = "open311", _("Open311")
+    HOTLINE = "hotline", _("Đường dây nóng / quầy")
+
+
+class DeviceClass(models.TextChoices):
+    MOBILE = "mobile", _("Di động")
+    TABLET = "tablet", _("Máy tính bảng")
+    DESKTOP = "desktop", _("Máy tính")
+    UNKNOWN = "unknown", _("Không rõ")
+
+
+assert tuple(DeviceClass.values) == DEVICE_CLASSES
+
+
+def hash_private_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class Feedback(models.Model):
+    tracking_code = models.CharField(_("mã theo dõi"), max_length=20, unique=True)
+    private_key_hash = models.CharField(max_length=64, editable=False)
+    idempotency_key = models.CharField(max_length=128, null=True, blank=True, unique=True, editable=False)
+    request_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    case = models.ForeignKey("workflow.Case", on_delete=models.PROTECT, related_name="submissions")
+
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    category = models.ForeignKey("core.Category", on_delete=models.PROTECT, verbose_name=_("lĩnh vực"))
+    title = models.CharField(_("tiêu đề"), max_length=200)
+    description = models.TextField(_("nội dung"), max_length=4000)
+    latitude = models.DecimalField(_("vĩ độ"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("kinh độ"), max_digits=9, decimal_places=6, null=True, blank=True)
+    location_from_photo = models.BooleanField(default=False)
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    ward = models.ForeignKey("core.Ward", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("phường/xã"))
+
+    contact_name = models.CharField(_("họ tên"), max_length=120, blank=True)
+    contact_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    contact_email = models.EmailField(_("email"), blank=True)
+    anonymous = models.BooleanField(_("ẩn danh"), default=False)
+    publish_consent = models.BooleanField(_("đồng ý công khai"), default=False)
+    language = models.CharField(max_length=8, default="vi")
+
+    channel = models.CharField(_("kênh"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    device_class = models.CharField(_("thiết bị"), max_length=10, choices=DeviceClass.choices,
+                                    default=DeviceClass.UNKNOWN)
+    entered_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("thời điểm gửi"), db_index=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("phản ánh")
+        verbose_name_plural = _("phản ánh")
+        indexes = [models.Index(fields=["submitted_at", "device_class"], name="feedback_period_device")]
+
+    def __str__(self):
+        return self.tracking_code
+
+    def key_matches(self, key: str) -> bool:
+        return bool(key) and hmac.compare_digest(self.private_key_hash, hash_private_key(key))
+
+    @property
+    def has_location(self):
+        return self.latitude is not None and self.longitude is not None
+
+
+class Photo(models.Model):
+    """A citizen's photo as stored: upright, resized, every metadata field stripped."""
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to="photos/%Y/%m/")
+    thumbnail = models.ImageField(upload_to="photos/%Y/%m/thumbs/")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    source_format = models.CharField(max_length=10)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("ảnh")
+        verbose_name_plural = _("ảnh")
+
+
+class TrackingCounter(models.Model):
+    """The running number behind tracking codes, one row per month (BN-2611-0042)."""
+
+    period = models.CharField(max_length=4, unique=True)
+    value = models.PositiveIntegerField(default=0)

@@ -1,0 +1,41 @@
+"""Standing cast for every test: the province's agencies and one person per role, plus an outsider."""
+from types import SimpleNamespace
+
+import pytest
+
+from tests.factories import AgencyFactory, CategoryFactory, UserFactory, WardFactory, member
+from workflow.models import AgencyKind, Role
+from workflow.working_time import invalidate_calendar_cache
+
+
+@pytest.fixture(autouse=True)
+def fresh_calendar():
+    """The built working calendar is cached per process; a rolled-back test must not leave its days."""
+    invalidate_calendar_cache()
+    yield
+    invalidate_calendar_cache()
+
+
+@pytest.fixture
+def world(db):
+    """Province tree: reception centre → department, ward committee; a second department outside.
+
+    People: reception officer, officer of the department, supervisor of the department, province
+    supervisor (at the root), an officer of the other department (the outsider).
+    """
+    province = AgencyFactory(code="ubnd-tinh", name_vi="UBND tỉnh", kind=AgencyKind.OTHER)
+    reception = AgencyFactory(code="ttpvhcc", name_vi="Trung tâm Phục vụ hành chính công",
+                              kind=AgencyKind.RECEPTION, parent=province)
+    department = AgencyFactory(code="so-xd", name_vi="Sở Xây dựng", parent=province)
+    other = AgencyFactory(code="so-yt", name_vi="Sở Y tế", parent=province)
+    ward = WardFactory(code="9001", name="Phường Kinh Bắc")
+    category = CategoryFactory(code="ha-tang", name_vi="Hạ tầng đô thị", name_en="Urban infrastructure")
+    return SimpleNamespace(
+        province=province, reception=reception, department=department, other=other, ward=ward, category=category,
+        receptionist=member("tiepnhan", reception, Role.RECEPTION),
+        officer=member("xuly", department, Role.OFFICER),
+        supervisor=member("giamsat-so", department, Role.SUPERVISOR),
+        province_supervisor=member("giamsat", province, Role.SUPERVISOR),
+        outsider=member("xuly-yt", other, Role.OFFICER),
+        nobody=UserFactory(username="nguoi-ngoai"),
+    )

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkflowConfig(AppConfig):
+    name = "workflow"
+    verbose_name = _("Xử lý hồ sơ")
+
+    def ready(self):
+        from workflow.models import CalendarDay
+        from workflow.working_time import invalidate_calendar_cache
+
+        # Signals, not save(): the admin's bulk delete and fixtures bypass the model's methods.
+        def calendar_changed(**kwargs):
+            invalidate_calendar_cache()
+
+        post_save.connect(calendar_changed, sender=CalendarDay, dispatch_uid="calendar_saved")
+        post_delete.connect(calendar_changed, sender=CalendarDay, dispatch_uid="calendar_deleted")

@@ -1,0 +1,452 @@
+"""Cases, the agencies that handle them, and the policies that route and time them.
+
+A case's ``state`` is protected: it changes only through the transition methods below, and those
+are called only from ``workflow.services`` (which locks the row, checks permission, writes the
+event and queues follow-up work). Transition methods do no I/O; their conditions are small pure
+functions in ``workflow.rules`` and their permissions in ``workflow.permissions``.
+"""
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+
+from core.models import BilingualName, Kind
+from workflow import permissions as perm
+from workflow import rules
+
+
+class AgencyKind(models.TextChoices):
+    RECEPTION = "reception", _("Trung tâm tiếp nhận")
+    DEPARTMENT = "department", _("Sở, ngành")
+    WARD = "ward", _("UBND phường/xã")
+    UTILITY = "utility", _("Doanh nghiệp dịch vụ công")
+    OTHER = "other", _("Khác")
+
+
+class Agency(BilingualName):
+    """An agency in the province's tree; ``path`` ("/1/4/") makes subtree queries one LIKE."""
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    kind = models.CharField(_("loại"), max_length=20, choices=AgencyKind.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="children", verbose_name=_("đơn vị cấp trên"))
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    ward = models.ForeignKey("core.Ward", null=True, blank=True, on_delete=models.SET_NULL,
+                             verbose_name=_("phường/xã phụ trách"))
+    requires_approval = models.BooleanField(_("trả lời cần lãnh đạo duyệt"), default=False)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("cơ quan")
+        verbose_name_plural = _("cơ quan")
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+        if path != self.path:
+            old = self.path
+            Agency.objects.filter(pk=self.pk).update(path=path)
+            self.path = path
+            if old:
+                self._rewrite_descendant_paths(old, path)
+
+    def _rewrite_descendant_paths(self, old, new):
+        for child in Agency.objects.filter(path__startswith=old).exclude(pk=self.pk):
+            Agency.objects.filter(pk=child.pk).update(path=new + child.path[len(old):])
+
+    def subtree(self):
+        return Agency.objects.filter(path__startswith=self.path)
+
+
+class Role(models.TextChoices):
+    RECEPTION = "reception", _("Cán bộ tiếp nhận")
+    OFFICER = "officer", _("Cán bộ xử lý")
+    SUPERVISOR = "supervisor", _("Lãnh đạo / giám sát")
+
+
+class Membership(models.Model):
+    """A user's role in an agency; a supervisor's reach is the agency's whole subtree."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "agency", "role"], name="membership_unique")]
+        verbose_name = _("phân công")
+        verbose_name_plural = _("phân công")
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} — {self.agency}"
+
+
+class RoutingRule(models.Model):
+    """Suggests the agency for a case by category and/or ward; the highest priority match wins."""
+
+    category = models.ForeignKey("core.Category", null=True, blank=True, on_delete=models.CASCADE)
+    ward = models.ForeignKey("core.Ward", null=True, blank=True, on_delete=models.CASCADE)
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="routing_rules")
+    priority = models.IntegerField(_("độ ưu tiên"), default=0)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+
+    class Meta:
+        ordering = ["-priority", "pk"]
+        verbose_name = _("quy tắc chuyển")
+        verbose_name_plural = _("quy tắc chuyển")
+
+    def __str__(self):
+        return f"{self.category or '*'} / {self.ward or '*'} → {self.agency}"
+
+
+class Priority(models.TextChoices):
+    NORMAL = "normal", _("Thông thường")
+    URGENT = "urgent", _("Khẩn")
+    COMPLEX = "complex", _("Phức tạp")
+
+
+class DeadlinePolicy(models.Model):
+    """Working-time limits for a category (or every category) and priority.
+
+    The most specific active policy applies: category+priority, then any category+priority.
+    """
+
+    category = models.ForeignKey("core.Category", null=True, blank=True, on_delete=models.CASCADE)
+    priority = models.CharField(_("mức độ"), max_length=20, choices=Priority.choices, default=Priority.NORMAL)
+    reception_hours = models.DecimalField(_("tiếp nhận (giờ làm việc)"), max_digits=6, decimal_places=2, default=8)
+    handling_hours = models.DecimalField(_("xử lý (giờ làm việc)"), max_digits=7, decimal_places=2, default=37.5)
+    return_hours = models.DecimalField(_("trả lại (giờ làm việc)"), max_digits=6, decimal_places=2, default=7.5)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["category", "priority"], name="deadline_policy_unique")]
+        verbose_name = _("chính sách thời hạn")
+        verbose_name_plural = _("chính sách thời hạn")
+
+    def __str__(self):
+        return f"{self.category or _('Mọi lĩnh vực')} / {self.get_priority_display()}"
+
+
+class CalendarDay(models.Model):
+    """A day the administrator declares off, or a (make-up) working day, over the national calendar."""
+
+    class DayKind(models.TextChoices):
+        DAY_OFF = "day_off", _("Ngày nghỉ")
+        WORKING_DAY = "working_day", _("Ngày làm việc")
+
+    date = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại"), max_length=20, choices=DayKind.choices)
+    note = models.CharField(_("ghi chú"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("ngày trong lịch làm việc")
+        verbose_name_plural = _("lịch làm việc")
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} {self.get_kind_display()}"
+
+
+class State(models.TextChoices):
+    SUBMITTED = "submitted", _("Chờ tiếp nhận")
+    NEEDS_INFO = "needs_info", _("Yêu cầu bổ sung")
+    ASSIGNED = "assigned", _("Đã chuyển xử lý")
+    IN_PROGRESS = "in_progress", _("Đang xử lý")
+    PENDING_APPROVAL = "pending_approval", _("Chờ duyệt")
+    ANSWERED = "answered", _("Đã trả lời")
+    CLOSED = "closed", _("Đã đóng")
+    REJECTED = "rejected", _("Từ chối")
+    MERGED = "merged", _("Đã gộp")
+    WITHDRAWN = "withdrawn", _("Đã rút")
+
+
+OPEN_STATES = (State.SUBMITTED, State.NEEDS_INFO, State.ASSIGNED, State.IN_PROGRESS, State.PENDING_APPROVAL)
+WITH_AGENCY_STATES = (State.ASSIGNED, State.IN_PROGRESS, State.PENDING_APPROVAL)
+# A final response reached the citizen: what the mobile handling indicator counts as handled.
+RESPONDED_STATES = (State.ANSWERED, State.CLOSED, State.REJECTED)
+# Where needs_info can return to.
+RESUMABLE_STATES = (State.SUBMITTED, State.IN_PROGRESS)
+
+
+class RejectReason(models.TextChoices):
+    COMPLAINT = "complaint", _("Khiếu nại, tố cáo: thuộc kênh giải quyết khác")
+    DUPLICATE = "duplicate", _("Trùng lặp")
+    NOT_IN_SCOPE = "not_in_scope", _("Không thuộc phạm vi tiếp nhận")
+    INSUFFICIENT = "insufficient", _("Không đủ thông tin để xử lý")
+    ABUSIVE = "abusive", _("Nội dung không phù hợp")
+    SPAM = "spam", _("Thư rác, quảng cáo")
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("Hài lòng")
+    ACCEPTABLE = "acceptable", _("Chấp nhận được")
+    DISSATISFIED = "dissatisfied", _("Không hài lòng")
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__in=OPEN_STATES)
+
+
+class Case(ConcurrentTransitionMixin, models.Model):
+    """One matter for the government to handle; one or more submissions point at it."""
+
+    state = FSMField(_("trạng thái"), default=State.SUBMITTED, choices=State.choices, protected=True, db_index=True)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    category = models.ForeignKey("core.Category", on_delete=models.PROTECT, verbose_name=_("lĩnh vực"))
+    ward = models.ForeignKey("core.Ward", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("phường/xã"))
+    title = models.CharField(_("tiêu đề"), max_length=200)
+    priority = models.CharField(_("mức độ"), max_length=20, choices=Priority.choices, default=Priority.NORMAL)
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="cases",
+                               verbose_name=_("cơ quan xử lý"))
+
+    submitted_at = models.DateTimeField(_("thời điểm gửi"), db_index=True)
+    received_at = models.DateTimeField(_("thời điểm tiếp nhận"), null=True, blank=True)
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    # Deadline of the current step (reception, return window or handling); null when no clock runs.
+    due_at = models.DateTimeField(_("hạn hiện tại"), null=True, blank=True, db_index=True)
+    reception_due_at = models.DateTimeField(null=True, blank=True)
+    handling_due_at = models.DateTimeField(_("hạn xử lý"), null=True, blank=True)
+    return_due_at = models.DateTimeField(null=True, blank=True)
+    # While in needs_info the clock stops: the working seconds left are kept and re-applied on resume.
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_remaining_seconds = models.IntegerField(null=True, blank=True)
+    resume_state = models.CharField(max_length=20, blank=True)
+
+    extension_requested_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    extension_reason = models.TextField(blank=True)
+    extension_granted_days = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    answer = models.TextField(_("nội dung trả lời"), blank=True)
+    answered_at = models.DateTimeField(_("thời điểm trả lời"), null=True, blank=True, db_index=True)
+    answered_on_time = models.BooleanField(null=True, blank=True)
+    reject_reason_code = models.CharField(max_length=30, choices=RejectReason.choices, blank=True)
+    reject_message = models.TextField(blank=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_cases")
+    rating = models.CharField(_("đánh giá"), max_length=20, choices=Rating.choices, blank=True)
+    rating_comment = models.TextField(blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    # Stored when each step ends so metrics never recompute working time.
+    intake_working_seconds = models.IntegerField(null=True, blank=True)
+    intake_calendar_seconds = models.IntegerField(null=True, blank=True)
+    response_working_seconds = models.IntegerField(null=True, blank=True)
+    response_calendar_seconds = models.IntegerField(null=True, blank=True)
+
+    # Which deadline reminders were already sent (0: none, 75: at 75%, 100: at the deadline).
+    reminder_stage = models.PositiveSmallIntegerField(default=0)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every change: the compare-and-set that makes one of two simultaneous actions win.
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        indexes = [
+            models.Index(fields=["agency", "state"], name="case_agency_state"),
+            models.Index(fields=["state", "due_at"], name="case_state_due"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.title}"
+
+    @property
+    def is_open(self):
+        return self.state in OPEN_STATES
+
+    # --- transitions: no I/O here; workflow.services calls them and does the rest -------------
+
+    @transition(state, source=State.SUBMITTED, target=State.ASSIGNED, permission=perm.can_receive)
+    def route(self, *, agency, now, handling_due_at, return_due_at):
+        self.agency = agency
+        self.received_at = self.received_at or now
+        self.assigned_at = now
+        self.handling_due_at = handling_due_at
+        self.return_due_at = return_due_at
+        self.due_at = return_due_at
+
+    @transition(state, source=RESUMABLE_STATES, target=State.NEEDS_INFO, permission=perm.can_request_info)
+    def request_info(self, *, now, remaining_seconds):
+        self.resume_state = self.state
+        self.received_at = self.received_at or now
+        self.paused_at = now
+        self.paused_remaining_seconds = remaining_seconds
+        self.due_at = None
+
+    @transition(state, source=State.NEEDS_INFO, target=RETURN_VALUE(*RESUMABLE_STATES), permission=perm.can_provide_info)
+    def provide_info(self, *, due_at):
+        target = self.resume_state or State.SUBMITTED
+        self._resume(due_at)
+        return target
+
+    def _resume(self, due_at):
+        if self.resume_state == State.IN_PROGRESS:
+            self.handling_due_at = due_at
+        else:
+            self.reception_due_at = due_at
+        self.due_at = due_at
+        self.paused_at = None
+        self.paused_remaining_seconds = None
+        self.resume_state = ""
+
+    @transition(state, source=State.SUBMITTED, target=State.REJECTED, permission=perm.can_receive)
+    def reject(self, *, reason_code, message, now):
+        self.reject_reason_code = reason_code
+        self.reject_message = message
+        self.received_at = self.received_at or now
+        self.due_at = None
+
+    @transition(state, source=OPEN_STATES, target=State.MERGED, conditions=[rules.is_not_its_own_target],
+                permission=perm.can_receive)
+    def merge(self, *, into, now):
+        self.merged_into = into
+        self.received_at = self.received_at or now
+        self.due_at = None
+
+    @transition(state, source=State.ASSIGNED, target=State.IN_PROGRESS, permission=perm.is_handling_officer)
+    def accept(self, *, now):
+        self.due_at = self.handling_due_at
+        self.return_due_at = None
+
+    @transition(state, source=(State.ASSIGNED, State.IN_PROGRESS), target=State.SUBMITTED,
+                conditions=[rules.return_window_is_open], permission=perm.is_handling_officer,
+                custom={"api_name": "return"})
+    def return_to_reception(self, *, reception_due_at):
+        self.agency = None
+        self.assigned_at = None
+        self.handling_due_at = None
+        self.return_due_at = None
+        self.reception_due_at = reception_due_at
+        self.due_at = reception_due_at
+        self.extension_requested_days = None
+
+    @transition(state, source=(State.ASSIGNED, State.IN_PROGRESS), target=State.ASSIGNED,
+                permission=perm.can_transfer)
+    def transfer(self, *, agency, now, handling_due_at, return_due_at):
+        self.agency = agency
+        self.assigned_at = now
+        self.handling_due_at = handling_due_at
+        self.return_due_at = return_due_at
+        self.due_at = return_due_at
+
+    @transition(state, source=State.IN_PROGRESS, target=RETURN_VALUE(State.PENDING_APPROVAL, State.ANSWERED),
+                permission=perm.is_handling_officer, custom={"api_name": "answer"})
+    def answer_case(self, *, text, now):
+        self.answer = text
+        if self.agency.requires_approval:
+            return State.PENDING_APPROVAL
+        self._publish_answer(now)
+        return State.ANSWERED
+
+    def _publish_answer(self, now):
+        self.answered_at = now
+        self.answered_on_time = self.handling_due_at is None or now <= self.handling_due_at
+        self.due_at = None
+
+    @transition(state, source=State.PENDING_APPROVAL, target=State.ANSWERED, permission=perm.is_supervisor_of_case)
+    def approve(self, *, now):
+        self._publish_answer(now)
+
+    @transition(state, source=State.PENDING_APPROVAL, target=State.IN_PROGRESS, permission=perm.is_supervisor_of_case)
+    def send_back(self):
+        pass
+
+    @transition(state, source=State.IN_PROGRESS, target=State.IN_PROGRESS,
+                conditions=[rules.has_no_extension_yet], permission=perm.is_handling_officer)
+    def request_extension(self, *, days, reason):
+        self.extension_requested_days = days
+        self.extension_reason = reason
+
+    @transition(state, source=State.IN_PROGRESS, target=State.IN_PROGRESS,
+                conditions=[rules.has_pending_extension_request], permission=perm.is_supervisor_of_case)
+    def grant_extension(self, *, handling_due_at):
+        self.extension_granted_days = self.extension_requested_days
+        self.handling_due_at = handling_due_at
+        self.due_at = handling_due_at
+
+    @transition(state, source=State.ANSWERED, target=State.IN_PROGRESS,
+                conditions=[rules.was_never_reopened, rules.rating_window_is_open], permission=perm.can_reopen)
+    def reopen(self, *, now, handling_due_at):
+        self.reopened_at = now
+        self.answered_at = None
+        self.answered_on_time = None
+        self.handling_due_at = handling_due_at
+        self.due_at = handling_due_at
+        self.reminder_stage = 0
+        self.escalated_at = None
+
+    @transition(state, source=State.ANSWERED, target=State.CLOSED, permission=perm.can_close)
+    def close(self, *, now):
+        self.closed_at = now
+
+    @transition(state, source=OPEN_STATES, target=State.WITHDRAWN, permission=perm.can_withdraw)
+    def withdraw(self, *, now):
+        self.withdrawn_at = now
+        self.due_at = None
+
+
+class ActorKind(models.TextChoices):
+    STAFF = "staff", _("Cán bộ")
+    CITIZEN = "citizen", _("Người dân")
+    SYSTEM = "system", _("Hệ thống")
+
+
+class CaseEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Case events are append-only.")
+
+    def delete(self):
+        raise TypeError("Case events are append-only.")
+
+
+class CaseEvent(models.Model):
+    """Append-only log of every change to a case: who, when, from, to, why, on what device."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    transition = models.CharField(max_length=40)
+    from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=State.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    actor_kind = models.CharField(max_length=10, choices=ActorKind.choices)
+    device_class = models.CharField(max_length=10, default="unknown")
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    message = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    is_public = models.BooleanField(default=True)
+    created_at = models.DateTimeField(db_index=True)
+    # How long the step that this event ends took, in working and calendar seconds.
+    step_working_seconds = models.IntegerField(null=True, blank=True)
+    step_calendar_seconds = models.IntegerField(null=True, blank=True)
+
+    objects = CaseEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("sự kiện")
+        verbose_name_plural = _("nhật ký xử lý")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Case events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Case events are append-only.")
+
+
+class CasePhoto(models.Model):
+    """A result photo attached to an answer (the same pipeline as citizens' photos)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="result_photos")
+    image = models.ImageField(upload_to="results/%Y/%m/")
+    thumbnail = models.ImageField(upload_to="results/%Y/%m/thumbs/")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,376 @@
+"""Every change to a case, one function per transition: the only way a case's state changes.
+
+Each ``case_<transition>`` runs in a transaction, locks the row and compare-and-sets its version
+(so of two people acting at once exactly one wins and the other gets ``Conflict``), checks the
+actor's permission, applies the django-fsm transition, saves only the changed fields, writes the
+append-only event, and sends ``case_changed`` after commit. Views, the API, the admin, commands
+and periodic jobs all call these.
+"""
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import OperationalError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
+
+from core.errors import Conflict, PermissionDenied, ValidationFailed
+from workflow import deadlines, rules
+from workflow.actors import CITIZEN, SYSTEM, SYSTEM_ACTOR
+from workflow.models import Case, CaseEvent, CasePhoto, Priority, RejectReason, State
+from workflow.signals import case_changed
+
+log = logging.getLogger(__name__)
+
+# The contract's transition names and the model methods behind them.
+TRANSITION_METHODS = {
+    "route": "route", "request_info": "request_info", "provide_info": "provide_info", "reject": "reject",
+    "merge": "merge", "accept": "accept", "return": "return_to_reception", "transfer": "transfer",
+    "answer": "answer_case", "approve": "approve", "send_back": "send_back",
+    "request_extension": "request_extension", "grant_extension": "grant_extension", "reopen": "reopen",
+    "close": "close", "withdraw": "withdraw",
+}
+METHOD_NAMES = {method: name for name, method in TRANSITION_METHODS.items()}
+MAX_EXTENSION_DAYS = 15
+
+
+# --- the one path every transition takes ------------------------------------------------------
+
+def _snapshot(case):
+    return {f.attname: getattr(case, f.attname) for f in case._meta.concrete_fields}
+
+
+def _changed_fields(case, before):
+    return [f.name for f in case._meta.concrete_fields if getattr(case, f.attname) != before[f.attname]]
+
+
+def _lock(case_id):
+    try:
+        return Case.objects.select_for_update().select_related("agency", "category").get(pk=case_id)
+    except Case.DoesNotExist:
+        raise Conflict(_("Hồ sơ không còn tồn tại.")) from None
+
+
+def _ensure_allowed(case, method, actor, name):
+    if not can_proceed(method):
+        raise Conflict(
+            _("Không thể thực hiện “%(action)s” khi hồ sơ đang ở trạng thái “%(state)s”.")
+            % {"action": name, "state": case.get_state_display()},
+            code="illegal_transition",
+        )
+    if not has_transition_perm(method, actor):
+        raise PermissionDenied()
+
+
+def _claim_version(case):
+    """Compare-and-set on the version: the second of two simultaneous actions finds it moved."""
+    claimed = Case.objects.filter(pk=case.pk, version=case.version).update(version=case.version + 1)
+    if not claimed:
+        raise Conflict()
+    case.version += 1
+
+
+def _step_durations(case, now):
+    last = case.events.order_by("-created_at", "-pk").values_list("created_at", flat=True).first()
+    start = last or case.submitted_at
+    return deadlines.working_seconds_between(start, now), int((now - start).total_seconds())
+
+
+def _write_event(case, *, name, from_state, actor, now, message, data, is_public):
+    working, calendar = _step_durations(case, now)
+    return CaseEvent.objects.create(
+        case=case, transition=name, from_state=from_state, to_state=case.state,
+        actor=actor.user if actor.kind not in (CITIZEN, SYSTEM) else None, actor_kind=actor.kind,
+        device_class=actor.device_class, agency=case.agency, message=message, data=data or {},
+        is_public=is_public, created_at=now, step_working_seconds=working, step_calendar_seconds=calendar,
+    )
+
+
+def _announce(case, event):
+    transaction.on_commit(lambda: case_changed.send(sender=Case, case=case, event=event))
+
+
+def run_transition(*, case_id, actor, name, apply, message="", data=None, is_public=True, now=None):
+    """Lock, check, apply ``apply(case, now)``, save, log and announce one transition."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            case = _lock(case_id)
+            method = getattr(case, TRANSITION_METHODS[name])
+            _ensure_allowed(case, method, actor, name)
+            from_state, before = case.state, _snapshot(case)
+            _claim_version(case)
+            apply(case, now)
+            _record_step_times(case, from_state, now)
+            case.save(update_fields=[*_changed_fields(case, before), "version", "updated_at"])
+            event = _write_event(case, name=name, from_state=from_state, actor=actor, now=now,
+                                 message=message, data=data, is_public=is_public)
+            _announce(case, event)
+    except ConcurrentTransition:
+        raise Conflict() from None
+    except OperationalError as exc:  # SQLite: another writer holds the database
+        if "locked" not in str(exc):
+            raise
+        raise Conflict() from None
+    return case
+
+
+def _record_step_times(case, from_state, now):
+    """Store intake and response times when those steps end, so metrics never recompute them."""
+    if from_state == State.SUBMITTED and case.intake_working_seconds is None and case.state != State.WITHDRAWN:
+        case.intake_working_seconds = deadlines.working_seconds_between(case.submitted_at, now)
+        case.intake_calendar_seconds = int((now - case.submitted_at).total_seconds())
+    if case.state in (State.ANSWERED, State.REJECTED) and from_state != case.state:
+        case.response_working_seconds = deadlines.working_seconds_between(case.submitted_at, now)
+        case.response_calendar_seconds = int((now - case.submitted_at).total_seconds())
+
+
+def _require(value, field, message):
+    if value in (None, "") or (isinstance(value, str) and not value.strip()):
+        raise ValidationFailed(fields={field: [message]})
+    return value.strip() if isinstance(value, str) else value
+
+
+# --- opening ---------------------------------------------------------------------------------
+
+def case_open(*, kind, category, title, ward=None, submitted_at=None, priority=Priority.NORMAL,
+              device_class="unknown"):
+    """Open a case in ``submitted`` with its reception deadline; call inside the intake transaction."""
+    now = submitted_at or timezone.now()
+    limits = deadlines.limits_for(category=category, priority=priority)
+    reception_due = deadlines.after_working_hours(now, limits.reception_hours)
+    case = Case.objects.create(kind=kind, category=category, ward=ward, title=title, priority=priority,
+                               submitted_at=now, reception_due_at=reception_due, due_at=reception_due)
+    event = CaseEvent.objects.create(case=case, transition="submit", from_state="", to_state=case.state,
+                                     actor_kind=CITIZEN, device_class=device_class, created_at=now)
+    _announce(case, event)
+    return case
+
+
+# --- reception -------------------------------------------------------------------------------
+
+def _agency_deadlines(case, now):
+    limits = deadlines.limits_for(category=case.category, priority=case.priority)
+    return (deadlines.after_working_hours(now, limits.handling_hours),
+            deadlines.after_working_hours(now, limits.return_hours))
+
+
+def case_route(*, case, actor, agency, message=""):
+    """Receive and route to an agency (routing rules only suggest; reception decides)."""
+    if agency is None or not agency.is_active:
+        raise ValidationFailed(fields={"agency": [_("Chọn cơ quan xử lý.")]})
+
+    def apply(c, now):
+        handling_due, return_due = _agency_deadlines(c, now)
+        c.route(agency=agency, now=now, handling_due_at=handling_due, return_due_at=return_due)
+    return run_transition(case_id=case.pk, actor=actor, name="route", apply=apply, message=message,
+                          data={"agency": agency.code})
+
+
+def case_request_info(*, case, actor, message):
+    """Ask the citizen for more; the step's deadline stops until they answer."""
+    message = _require(message, "message", _("Nêu rõ thông tin cần bổ sung."))
+
+    def apply(c, now):
+        c.request_info(now=now, remaining_seconds=max(deadlines.working_seconds_left(now, c.due_at) or 0, 0))
+    return run_transition(case_id=case.pk, actor=actor, name="request_info", apply=apply, message=message)
+
+
+def case_provide_info(*, case, actor, message):
+    message = _require(message, "message", _("Nhập thông tin bổ sung."))
+
+    def apply(c, now):
+        c.provide_info(due_at=deadlines.after_working_hours(now, (c.paused_remaining_seconds or 0) / 3600))
+    return run_transition(case_id=case.pk, actor=actor, name="provide_info", apply=apply, message=message)
+
+
+def case_reject(*, case, actor, reason_code, message):
+    if reason_code not in RejectReason.values:
+        raise ValidationFailed(fields={"reason_code": [_("Chọn lý do từ chối.")]})
+    message = _require(message, "message", _("Nhập lời nhắn gửi người dân."))
+
+    def apply(c, now):
+        c.reject(reason_code=reason_code, message=message, now=now)
+    return run_transition(case_id=case.pk, actor=actor, name="reject", apply=apply, message=message,
+                          data={"reason_code": reason_code})
+
+
+def case_merge(*, case, actor, into):
+    """Merge a duplicate: its submissions now follow ``into`` and get its answer."""
+    if into is None or into.pk == case.pk:
+        raise ValidationFailed(fields={"into": [_("Chọn một hồ sơ khác để gộp vào.")]})
+    if into.state in (State.MERGED, State.WITHDRAWN, State.REJECTED, State.CLOSED):
+        raise Conflict(_("Không thể gộp vào hồ sơ đã kết thúc."), code="illegal_transition")
+
+    def apply(c, now):
+        c.merge(into=into, now=now)
+        c.submissions.update(case=into)
+        Case.objects.filter(merged_into=c).update(merged_into=into)
+    return run_transition(case_id=case.pk, actor=actor, name="merge", apply=apply, data={"into": into.pk})
+
+
+# --- the agency ------------------------------------------------------------------------------
+
+def case_accept(*, case, actor):
+    return run_transition(case_id=case.pk, actor=actor, name="accept", apply=lambda c, now: c.accept(now=now))
+
+
+def case_return(*, case, actor, reason):
+    """Hand back a case that is not the agency's; reception must route it again."""
+    reason = _require(reason, "reason", _("Nêu lý do trả lại."))
+
+    def apply(c, now):
+        limits = deadlines.limits_for(category=c.category, priority=c.priority)
+        c.return_to_reception(reception_due_at=deadlines.after_working_hours(now, limits.reception_hours))
+    return run_transition(case_id=case.pk, actor=actor, name="return", apply=apply, message=reason,
+                          is_public=False)
+
+
+def case_transfer(*, case, actor, agency, reason):
+    reason = _require(reason, "reason", _("Nêu lý do chuyển."))
+    if agency is None or not agency.is_active:
+        raise ValidationFailed(fields={"agency": [_("Chọn cơ quan xử lý.")]})
+    if agency.pk == case.agency_id:
+        raise ValidationFailed(fields={"agency": [_("Hồ sơ đang ở cơ quan này.")]})
+
+    def apply(c, now):
+        handling_due, return_due = _agency_deadlines(c, now)
+        c.transfer(agency=agency, now=now, handling_due_at=handling_due, return_due_at=return_due)
+    return run_transition(case_id=case.pk, actor=actor, name="transfer", apply=apply, message=reason,
+                          data={"agency": agency.code})
+
+
+def case_answer(*, case, actor, answer, photos=()):
+    """Draft or publish the answer (with result photos); approval first where the agency requires it.
+
+    ``photos`` are ``core.images.ProcessedImage`` values; files written for a failed attempt are
+    removed so nothing half-saved remains.
+    """
+    answer = _require(answer, "answer", _("Nhập nội dung trả lời."))
+    saved = []
+
+    def apply(c, now):
+        c.answer_case(text=answer, now=now)
+        saved.extend(_save_result_photos(c, photos))
+    try:
+        return run_transition(case_id=case.pk, actor=actor, name="answer", apply=apply, message=answer)
+    except Exception:
+        _delete_files(saved)
+        raise
+
+
+def _save_result_photos(case, photos):
+    from django.core.files.base import ContentFile
+
+    written = []
+    for index, photo in enumerate(photos):
+        record = CasePhoto(case=case, width=photo.width, height=photo.height)
+        record.image.save(f"c{case.pk}-{index}.jpg", ContentFile(photo.content), save=False)
+        written.append(record.image)
+        record.thumbnail.save(f"c{case.pk}-{index}.jpg", ContentFile(photo.thumbnail), save=False)
+        written.append(record.thumbnail)
+        record.save()
+    return written
+
+
+def _delete_files(files):
+    for file in files:
+        try:
+            file.storage.delete(file.name)
+        except OSError:
+            log.warning("could not remove a file left by a failed answer")
+
+
+def case_approve(*, case, actor):
+    return run_transition(case_id=case.pk, actor=actor, name="approve", apply=lambda c, now: c.approve(now=now))
+
+
+def case_send_back(*, case, actor, reason):
+    reason = _require(reason, "reason", _("Nêu lý do trả lại bản trả lời."))
+    return run_transition(case_id=case.pk, actor=actor, name="send_back", apply=lambda c, now: c.send_back(),
+                          message=reason, is_public=False)
+
+
+def case_request_extension(*, case, actor, days, reason):
+    reason = _require(reason, "reason", _("Nêu lý do gia hạn."))
+    days = _extension_days(days)
+    return run_transition(case_id=case.pk, actor=actor, name="request_extension", message=reason,
+                          apply=lambda c, now: c.request_extension(days=days, reason=reason),
+                          data={"days": days}, is_public=False)
+
+
+def _extension_days(days):
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise ValidationFailed(fields={"days": [_("Số ngày gia hạn từ 1 đến %(n)d.") % {"n": MAX_EXTENSION_DAYS}]})
+    return days
+
+
+def case_grant_extension(*, case, actor):
+    """Grant the one extension: the handling deadline moves by the requested working days."""
+    def apply(c, now):
+        c.grant_extension(handling_due_at=deadlines.after_working_days(c.handling_due_at or now,
+                                                                        c.extension_requested_days))
+    return run_transition(case_id=case.pk, actor=actor, name="grant_extension", apply=apply)
+
+
+# --- after the answer ------------------------------------------------------------------------
+
+def case_reopen(*, case, actor, reason):
+    """Reopen once, within the rating window, when the citizen is not satisfied."""
+    reason = _require(reason, "reason", _("Nêu lý do mở lại."))
+
+    def apply(c, now):
+        limits = deadlines.limits_for(category=c.category, priority=c.priority)
+        c.reopen(now=now, handling_due_at=deadlines.after_working_hours(now, limits.handling_hours))
+    return run_transition(case_id=case.pk, actor=actor, name="reopen", apply=apply, message=reason)
+
+
+def case_close(*, case, actor, message=""):
+    return run_transition(case_id=case.pk, actor=actor, name="close", apply=lambda c, now: c.close(now=now),
+                          message=message)
+
+
+def case_withdraw(*, case, actor, message=""):
+    return run_transition(case_id=case.pk, actor=actor, name="withdraw", message=message,
+                          apply=lambda c, now: c.withdraw(now=now))
+
+
+def case_rate(*, case, actor, rating, comment=""):
+    """The citizen rates the answer: dissatisfied within the window reopens once, otherwise it closes."""
+    from workflow.models import Rating
+
+    if rating not in Rating.values:
+        raise ValidationFailed(fields={"rating": [_("Chọn: hài lòng, chấp nhận được hoặc không hài lòng.")]})
+    if case.state != State.ANSWERED:
+        raise Conflict(_("Chỉ đánh giá được hồ sơ đã có trả lời."), code="illegal_transition")
+    reopen = rating == Rating.DISSATISFIED and rules.was_never_reopened(case) and rules.rating_window_is_open(case)
+
+    def apply(c, now):
+        c.rating, c.rating_comment, c.rated_at = rating, comment or "", now
+        if reopen:
+            limits = deadlines.limits_for(category=c.category, priority=c.priority)
+            c.reopen(now=now, handling_due_at=deadlines.after_working_hours(now, limits.handling_hours))
+        else:
+            c.close(now=now)
+    return run_transition(case_id=case.pk, actor=actor, name="reopen" if reopen else "close", apply=apply,
+                          message=comment or "", data={"rating": rating})
+
+
+def cases_auto_close(*, now=None):
+    """Close every answered case whose rating window has passed; returns how many closed."""
+    now = now or timezone.now()
+    window_opened_before = now - timedelta(days=settings.PAKN_RATING_WINDOW_DAYS)
+    expired = Case.objects.filter(state=State.ANSWERED, answered_at__lt=window_opened_before).values_list("pk", flat=True)
+    closed = 0
+    for case_id in list(expired):
+        try:
+            case_close(case=Case(pk=case_id), actor=SYSTEM_ACTOR, message=_("Tự động đóng khi hết thời hạn đánh giá."))
+            closed += 1
+        except (Conflict, PermissionDenied):
+            continue  # someone acted on it meanwhile
+    return closed
