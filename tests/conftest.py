@@ -8,6 +8,13 @@ from workflow.models import AgencyKind, Role
 from workflow.working_time import invalidate_calendar_cache
 
 
+def pytest_configure(config):
+    """A fast password hasher: the real one costs about a second per user on a small machine."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def fresh_calendar():
     """The built working calendar is cached per process; a rolled-back test must not leave its days."""

@@ -15,5 +15,5 @@ class WorkflowConfig(AppConfig):
         def calendar_changed(**kwargs):
             invalidate_calendar_cache()
 
-        post_save.connect(calendar_changed, sender=CalendarDay, dispatch_uid="calendar_saved")
-        post_delete.connect(calendar_changed, sender=CalendarDay, dispatch_uid="calendar_deleted")
+        post_save.connect(calendar_changed, sender=CalendarDay, weak=False, dispatch_uid="calendar_saved")
+        post_delete.connect(calendar_changed, sender=CalendarDay, weak=False, dispatch_uid="calendar_deleted")

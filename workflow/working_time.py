@@ -269,7 +269,7 @@ def get_calendar() -> WorkingCalendar:
 
 
 def invalidate_calendar_cache() -> None:
-    """Make every process rebuild its calendar; ``CalendarDay.save()``/``delete()`` call this.
+    """Make every process rebuild its calendar; saving or deleting a ``CalendarDay`` calls this.
 
     Bumped at once so this transaction sees its own change, and again on commit because other
     processes may rebuild in between, from rows that do not show the change yet.
