@@ -1,0 +1,56 @@
+"""Submissions in the admin, read-only: what the citizen sent is a record, never edited afterwards."""
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from feedback.models import Feedback, Photo
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PhotoInline(ReadOnlyMixin, admin.TabularInline):
+    model = Photo
+    extra = 0
+    can_delete = False
+    fields = ("preview", "width", "height", "source_format", "position")
+    readonly_fields = fields
+
+    @admin.display(description=_("ảnh"))
+    def preview(self, photo):
+        return format_html('<a href="{}"><img src="{}" alt="" style="max-height:80px"></a>',
+                           photo.image.url, photo.thumbnail.url)
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("tracking_code", "title", "kind", "category", "ward", "channel", "device_class",
+                    "submitted_at", "case_link")
+    list_filter = ("kind", "channel", "device_class", "category", "anonymous", "publish_consent")
+    search_fields = ("=tracking_code", "title", "description")
+    date_hierarchy = "submitted_at"
+    list_select_related = ("category", "ward", "case")
+    show_full_result_count = False
+    inlines = [PhotoInline]
+    fieldsets = (
+        (None, {"fields": ("tracking_code", "case_link", "kind", "category", "title", "description")}),
+        (_("Vị trí"), {"fields": ("latitude", "longitude", "location_from_photo", "address", "ward")}),
+        (_("Liên hệ"), {"fields": ("contact_name", "contact_phone", "contact_email", "anonymous",
+                                   "publish_consent", "language")}),
+        (_("Nguồn"), {"fields": ("channel", "device_class", "entered_by", "submitted_at")}),
+    )
+    readonly_fields = ("case_link",)
+
+    @admin.display(description=_("hồ sơ"), ordering="case")
+    def case_link(self, feedback):
+        return format_html('<a href="{}">#{}</a>', reverse("admin:workflow_case_change", args=[feedback.case_id]),
+                           feedback.case_id)

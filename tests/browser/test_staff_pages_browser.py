@@ -1,0 +1,183 @@
+"""The officials' pages in a real browser on a phone-sized screen (390×844).
+
+Chromium is driven through Playwright against pytest-django's live server; screenshots go to
+tests/screenshots/ for people to look at. Skipped when /usr/bin/chromium is absent, unless
+PAKN_REQUIRE_BROWSER=1 (CI), which turns the absence into a failure.
+"""
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from PIL import Image, ImageDraw
+
+from core.images import process_image
+from feedback.models import Photo
+from tests.factories import PASSWORD, make_feedback
+from workflow import services
+from workflow.actors import staff_actor
+from workflow.models import State
+
+# Playwright's sync API runs an event loop in this thread. Every fixture writes its data before
+# the browser starts (so signal receivers that reach for async code do not meet that loop); this
+# covers whatever the ORM still does while the browser runs, e.g. at teardown.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+PHONE = {"width": 390, "height": 844}
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def chromium():
+    """Function-scoped on purpose: tests list their data fixtures first, so the data exists
+    before Playwright's event loop starts in this thread."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("PAKN_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is required (PAKN_REQUIRE_BROWSER=1) but absent")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(chromium):
+    context = chromium.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                   locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop(chromium):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN",
+                                   timezone_id="Asia/Ho_Chi_Minh")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def media():
+    """Photos written for a test, removed after it (the live server serves MEDIA_ROOT as configured)."""
+    written = []
+    yield written
+    for file in written:
+        file.storage.delete(file.name)
+
+
+def street_photo():
+    image = Image.new("RGB", (800, 600), (120, 160, 200))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 420, 800, 600), fill=(90, 90, 90))
+    draw.rectangle((380, 120, 400, 420), fill=(60, 60, 60))
+    draw.ellipse((360, 90, 420, 140), fill=(250, 230, 120))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG")
+    return process_image(buffer.getvalue())
+
+
+def attach_photo(submission, media):
+    processed = street_photo()
+    photo = Photo(feedback=submission, width=processed.width, height=processed.height,
+                  source_format=processed.source_format)
+    photo.image.save("street.jpg", ContentFile(processed.content), save=False)
+    photo.thumbnail.save("street-thumb.jpg", ContentFile(processed.thumbnail), save=False)
+    photo.save()
+    media.extend([photo.image, photo.thumbnail])
+
+
+def sample_cases(world, media):
+    reception = staff_actor(world.receptionist)
+    lamp = make_feedback(category=world.category, ward=world.ward, title="Đèn đường hỏng trước số 12 Nguyễn Trãi",
+                         description="Đèn đường trước nhà số 12 đã tắt một tuần, buổi tối rất tối và nguy hiểm.",
+                         contact_name="Nguyễn Văn An", contact_phone="0912345678",
+                         latitude="21.186100", longitude="106.076300", address="12 Nguyễn Trãi")
+    attach_photo(lamp, media)
+    make_feedback(category=world.category, ward=world.ward, title="Rác thải đổ xuống kênh Ngũ Huyện Khê")
+    canal = make_feedback(category=world.category, title="Ổ gà lớn trên đường Lý Thái Tổ").case
+    services.case_route(case=canal, actor=reception, agency=world.department)
+    return lamp.case
+
+
+def log_in(page, base_url, username):
+    page.goto(f"{base_url}/staff/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/staff/**")
+
+
+@pytest.fixture
+def lamp(world, media):
+    return sample_cases(world, media)
+
+
+@pytest.fixture
+def assigned_lamp(world, lamp):
+    return services.case_route(case=lamp, actor=staff_actor(world.receptionist), agency=world.department)
+
+
+def fits_the_screen(page):
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_reception_inbox_on_a_phone(lamp, live_server, phone):
+    log_in(phone, live_server.url, "tiepnhan")
+    phone.goto(f"{live_server.url}/staff/?queue=all")
+
+    row = phone.locator(f'#case-list [data-case-id="{lamp.pk}"]')
+    assert row.is_visible()
+    assert "Chờ tiếp nhận" in row.inner_text()
+    assert phone.locator("#case-list [data-case-id]").count() == 3
+    # Cards, not a table, on a phone.
+    assert row.evaluate("tr => getComputedStyle(tr).display") == "flex"
+    assert fits_the_screen(phone)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    phone.goto(f"{live_server.url}/staff/")
+    phone.screenshot(path=str(SCREENSHOTS / "staff-inbox.png"), full_page=True)
+
+
+def test_officer_accepts_a_case_on_a_phone(assigned_lamp, live_server, phone):
+    lamp = assigned_lamp
+    log_in(phone, live_server.url, "xuly")
+    phone.goto(f"{live_server.url}/staff/cases/{lamp.pk}/")
+
+    assert phone.locator(".case-page").get_attribute("data-case-state") == State.ASSIGNED
+    phone.click('form[data-action="accept"] button[type=submit]')
+    phone.wait_for_selector('.case-page[data-case-state="in_progress"]')
+    assert "Đã thực hiện: Nhận xử lý." in phone.locator(".messages").inner_text()
+    # The main step, answering, is unfolded; the others stay folded.
+    assert phone.locator("#id_answer_answer").is_visible()
+    assert not phone.locator("#id_return_reason").is_visible()
+    assert phone.locator('#action-answer input[type=file][name=photos]').get_attribute("accept") == "image/*"
+    assert fits_the_screen(phone)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(SCREENSHOTS / "staff-case.png"), full_page=True)
+
+
+def test_inbox_and_case_page_on_a_desktop(lamp, live_server, desktop):
+    log_in(desktop, live_server.url, "tiepnhan")
+    desktop.goto(f"{live_server.url}/staff/?queue=all")
+    # A table on a desktop: the column headings are shown.
+    assert desktop.locator("#case-list thead").is_visible()
+    row = desktop.locator(f'#case-list [data-case-id="{lamp.pk}"]')
+    assert row.evaluate("tr => getComputedStyle(tr).display") == "table-row"
+    assert fits_the_screen(desktop)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    desktop.screenshot(path=str(SCREENSHOTS / "staff-inbox-desktop.png"), full_page=True)
+    desktop.goto(f"{live_server.url}/staff/cases/{lamp.pk}/")
+    assert desktop.locator("#id_route_agency").is_visible()
+    desktop.click("#action-reject > summary")
+    assert desktop.locator("#id_reject_reason_code").is_visible()
+    desktop.screenshot(path=str(SCREENSHOTS / "staff-case-desktop.png"), full_page=True)

@@ -1,0 +1,167 @@
+"""Forms of the officials' pages: the inbox filter and one small form per transition.
+
+Transition forms are built from ``workflow.transitions.TRANSITION_FIELDS`` so the page asks for
+exactly what the service needs. They only draw the inputs and show errors: the input is judged by
+``perform_transition``, the same way as the API's, and its verdict is put back on the form.
+"""
+from django import forms
+from django.forms.utils import ErrorDict
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Category
+from workflow.models import Agency, State
+
+# What each transition is called on a button, in the officials' words.
+TRANSITION_LABELS = {
+    "route": _("Tiếp nhận và chuyển xử lý"),
+    "request_info": _("Yêu cầu bổ sung thông tin"),
+    "provide_info": _("Ghi nhận thông tin bổ sung"),
+    "reject": _("Từ chối"),
+    "merge": _("Gộp vào hồ sơ khác"),
+    "accept": _("Nhận xử lý"),
+    "return": _("Trả lại (không thuộc thẩm quyền)"),
+    "transfer": _("Chuyển cơ quan khác"),
+    "answer": _("Trả lời"),
+    "approve": _("Duyệt trả lời"),
+    "send_back": _("Trả lại bản trả lời"),
+    "request_extension": _("Xin gia hạn"),
+    "grant_extension": _("Đồng ý gia hạn"),
+    "reopen": _("Mở lại hồ sơ"),
+    "close": _("Đóng hồ sơ"),
+    "withdraw": _("Rút hồ sơ theo yêu cầu người dân"),
+}
+# The timeline also shows how a case began and what the citizen did.
+EVENT_LABELS = {**TRANSITION_LABELS, "submit": _("Gửi phản ánh"), "rate": _("Đánh giá")}
+# The order actions are offered in: the step that moves the case forward first.
+ACTION_ORDER = ("route", "accept", "answer", "approve", "grant_extension", "provide_info", "transfer",
+                "request_extension", "request_info", "send_back", "return", "merge", "reject", "reopen",
+                "close", "withdraw")
+# Actions that end or push back someone's work are drawn as secondary buttons.
+SECONDARY_TRANSITIONS = {"reject", "merge", "return", "send_back", "withdraw", "close", "request_info"}
+# Steps that end a case or hand it away ask once more before they are sent (with JavaScript on).
+CONFIRMATIONS = {
+    "reject": _("Từ chối hồ sơ này?"),
+    "merge": _("Gộp hồ sơ này vào hồ sơ khác?"),
+    "return": _("Trả lại hồ sơ cho bộ phận tiếp nhận?"),
+    "withdraw": _("Rút hồ sơ theo yêu cầu người dân?"),
+    "close": _("Đóng hồ sơ?"),
+}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotosField(forms.FileField):
+    """Several photos in one input; each is checked by the image pipeline in the service."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultiplePhotosField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
+def _agency_field(spec):
+    return forms.ModelChoiceField(
+        queryset=Agency.objects.filter(is_active=True).order_by("path"), to_field_name="code",
+        label=spec.label, required=spec.required, empty_label=_("— Chọn cơ quan —"),
+    )
+
+
+def _choice_field(spec):
+    choices = [("", _("— Chọn —")), *list(spec.choices or [])]
+    return forms.ChoiceField(choices=choices, label=spec.label, required=spec.required)
+
+
+def _field_for(spec):
+    if spec.kind == "agency":
+        return _agency_field(spec)
+    if spec.kind == "choice":
+        return _choice_field(spec)
+    if spec.kind == "int":
+        return forms.IntegerField(label=spec.label, required=spec.required, min_value=1)
+    if spec.kind == "textarea":
+        return forms.CharField(label=spec.label, required=spec.required, widget=forms.Textarea(attrs={"rows": 4}))
+    if spec.kind == "case":
+        return forms.CharField(label=spec.label, required=spec.required, max_length=40,
+                               help_text=_("Số hồ sơ hoặc mã theo dõi, ví dụ 125 hoặc BN-2611-0042."))
+    return forms.CharField(label=spec.label, required=spec.required, max_length=500)
+
+
+class TransitionForm(forms.Form):
+    """The fields one transition asks for; ``name`` is the contract name (``route``, ``answer``…)."""
+
+    def __init__(self, name, specs, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{name}_%s")
+        super().__init__(*args, **kwargs)
+        self.name = name
+        self.specs = list(specs)
+        self.start_open = False
+        for spec in self.specs:
+            self.fields[spec.name] = _field_for(spec)
+        if name == "answer" and "photos" not in self.fields:
+            self.fields["photos"] = MultiplePhotosField(label=_("Ảnh kết quả"), required=False,
+                                                        help_text=_("Tối đa 5 ảnh: JPEG, PNG, WebP, HEIC."))
+
+    @property
+    def label(self):
+        return TRANSITION_LABELS.get(self.name, self.name)
+
+    @property
+    def confirmation(self):
+        return CONFIRMATIONS.get(self.name, "")
+
+    @property
+    def is_secondary(self):
+        return self.name in SECONDARY_TRANSITIONS
+
+    def add_service_errors(self, fields, message):
+        """Show the service's verdict: field errors by their fields, anything else above the form.
+
+        The service is the one judge of the input, so the form's own checks are not run: it
+        would only repeat the same messages in other words.
+        """
+        self._errors, self.cleaned_data = ErrorDict(), {}
+        for field, errors in (fields or {}).items():
+            errors = errors if isinstance(errors, (list, tuple)) else [errors]
+            target = field if field in self.fields else None
+            for error in errors:
+                self.add_error(target, str(error))
+        if not fields:
+            self.add_error(None, str(message))
+
+
+class InboxFilterForm(forms.Form):
+    """The inbox filters, read from the query string; every field is optional."""
+
+    state = forms.ChoiceField(label=_("Trạng thái"), required=False, choices=[("", _("Tất cả")), *State.choices])
+    agency = forms.ModelChoiceField(label=_("Cơ quan"), required=False, to_field_name="code",
+                                    queryset=Agency.objects.filter(is_active=True).order_by("path"),
+                                    empty_label=_("Tất cả"))
+    category = forms.ModelChoiceField(label=_("Lĩnh vực"), required=False, to_field_name="code",
+                                      queryset=Category.objects.active(), empty_label=_("Tất cả"))
+    overdue = forms.BooleanField(label=_("Chỉ hồ sơ quá hạn"), required=False)
+    q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search",
+                                                      "placeholder": _("Mã theo dõi hoặc nội dung")}))
+
+    def filters(self):
+        """Keyword arguments for ``selectors.case_list``; nothing when the input is invalid."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "state": data["state"] or None,
+            "agency": data["agency"].code if data["agency"] else None,
+            "category": data["category"].code if data["category"] else None,
+            "overdue": True if data["overdue"] else None,
+            "q": data["q"].strip() or None,
+        }
+
+    @property
+    def is_filtered(self):
+        return any(value not in (None, "") for value in self.filters().values())

@@ -1,0 +1,228 @@
+"""The officials' pages: the inbox, the case page and its action forms.
+
+Views stay thin: reads go through ``workflow.selectors``, every change through
+``workflow.transitions.perform_transition`` (POST only; a GET never changes a case). Business
+errors become what a person expects to see: field errors (400), a conflict message (409), a
+refusal (403) or a missing page (404).
+"""
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core.devices import device_class_of
+from core.errors import Conflict, NotFound, PayloadTooLarge, PermissionDenied, ValidationFailed
+from workflow import selectors, transitions
+from workflow.actors import staff_actor
+from workflow.forms import ACTION_ORDER, EVENT_LABELS, InboxFilterForm, TransitionForm
+from workflow.models import Role
+from workflow.permissions import can_see
+from workflow.services import TRANSITION_METHODS
+
+PAGE_SIZE = 50
+
+# Inbox tabs: (queue passed to the selector, label, roles that see the tab). "all" is everyone's.
+QUEUES = (
+    ("reception", gettext_lazy("Chờ tiếp nhận"), {Role.RECEPTION}),
+    ("agency", gettext_lazy("Hồ sơ của cơ quan"), {Role.OFFICER}),
+    ("approvals", gettext_lazy("Chờ duyệt"), {Role.SUPERVISOR}),
+    ("extensions", gettext_lazy("Xin gia hạn"), {Role.SUPERVISOR}),
+    ("overdue", gettext_lazy("Quá hạn"), {Role.SUPERVISOR}),
+    ("all", gettext_lazy("Tất cả hồ sơ"), None),
+)
+
+
+def staff_required(view):
+    """Signed in and holding a role somewhere; the actor is built once and kept on the request."""
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        actor = staff_actor(request.user, device_class=device_class_of(request))
+        if not actor.is_staff_member:
+            return render(request, "workflow/forbidden.html", status=403)
+        request.actor = actor
+        return view(request, *args, **kwargs)
+    return login_required(wrapper)
+
+
+# --- time left, as officials say it --------------------------------------------------------------
+
+def _hours(seconds):
+    hours = round(abs(seconds) / 3600, 1)
+    return number_format(hours, decimal_pos=0 if hours == int(hours) else 1)
+
+
+def time_left_label(seconds):
+    """``còn 5,5 giờ làm việc`` or ``quá hạn 3 giờ``; None when no clock runs."""
+    if seconds is None:
+        return None
+    if seconds < 0:
+        return _("quá hạn %(hours)s giờ") % {"hours": _hours(seconds)}
+    return _("còn %(hours)s giờ làm việc") % {"hours": _hours(seconds)}
+
+
+def with_time_left(cases, now=None):
+    """Attach ``time_left`` (seconds), ``time_left_label`` and ``is_overdue`` to each case for display."""
+    now = now or timezone.now()
+    for case in cases:
+        case.time_left = selectors.time_left_seconds(case, now=now)
+        case.time_left_label = time_left_label(case.time_left)
+        case.is_overdue = case.time_left is not None and case.time_left < 0
+    return cases
+
+
+# --- inbox ---------------------------------------------------------------------------------------
+
+def _roles_of(actor):
+    if actor.is_superuser:
+        return set(Role.values)
+    return set(actor.user.memberships.values_list("role", flat=True))
+
+
+def _queues_for(actor):
+    roles = _roles_of(actor)
+    return [(key, label) for key, label, needs in QUEUES if needs is None or needs & roles]
+
+
+def _tabs(actor, queues, filters, current):
+    tabs = []
+    for key, label in queues:
+        count = selectors.case_list(actor=actor, queue=None if key == "all" else key, **filters).count()
+        tabs.append({"key": key, "label": label, "count": count, "current": key == current})
+    return tabs
+
+
+def _querystring(request, **changes):
+    params = request.GET.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value is not None:
+            params[key] = value
+    return params.urlencode()
+
+
+@staff_required
+def inbox(request):
+    actor = request.actor
+    queues = _queues_for(actor)
+    keys = [key for key, _label in queues]
+    queue = request.GET.get("queue") if request.GET.get("queue") in keys else keys[0]
+    filter_form = InboxFilterForm(request.GET or None)
+    filters = filter_form.filters() if request.GET else {}
+    cases = selectors.case_list(actor=actor, queue=None if queue == "all" else queue, **filters)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    with_time_left(page.object_list)
+    return render(request, "workflow/inbox.html", {
+        "tabs": _tabs(actor, queues, filters, queue),
+        "queue": queue,
+        "filter_form": filter_form,
+        "filtered": bool(request.GET) and filter_form.is_filtered,
+        "page": page,
+        "page_query": _querystring(request, page=None),
+    })
+
+
+# --- the case page -------------------------------------------------------------------------------
+
+def _load_case(actor, case_id):
+    try:
+        return selectors.case_detail(actor=actor, case_id=case_id)
+    except NotFound:
+        raise Http404 from None
+
+
+def _ordered(names):
+    return sorted(names, key=lambda name: ACTION_ORDER.index(name) if name in ACTION_ORDER else len(ACTION_ORDER))
+
+
+def _open_first_step(forms):
+    """The main step's form starts unfolded unless another one is showing its errors."""
+    if any(form.is_bound for form in forms):
+        return
+    for form in forms:
+        if not form.is_secondary and form.visible_fields():
+            form.start_open = True
+            return
+
+
+def _action_forms(case, actor, bound=None):
+    """One form per transition the actor may take now; ``bound`` replaces its unbound twin."""
+    suggestion = None
+    forms = []
+    for name in _ordered(selectors.available_transitions(case, actor)):
+        initial = {}
+        if name == "route":
+            suggestion = selectors.suggest_agency(case)
+            initial["agency"] = suggestion.code if suggestion else None
+        if bound is not None and bound.name == name:
+            forms.append(bound)
+            continue
+        forms.append(TransitionForm(name, transitions.TRANSITION_FIELDS.get(name, []), initial=initial))
+    _open_first_step(forms)
+    return forms, suggestion
+
+
+def _events(case):
+    events = list(case.events.all())
+    for event in events:
+        event.label = EVENT_LABELS.get(event.transition, event.transition)
+    return events
+
+
+def render_case(request, case_id, *, bound=None, status=200):
+    actor = request.actor
+    case = _load_case(actor, case_id)
+    with_time_left([case])
+    forms, suggestion = _action_forms(case, actor, bound)
+    return render(request, "workflow/case.html", {
+        "case": case,
+        "submissions": list(case.submissions.all()),
+        "events": _events(case),
+        "result_photos": list(case.result_photos.all()),
+        "action_forms": forms,
+        "suggestion": suggestion,
+    }, status=status)
+
+
+@staff_required
+def case_page(request, case_id):
+    return render_case(request, case_id)
+
+
+def _bind(name, request):
+    specs = transitions.TRANSITION_FIELDS.get(name, [])
+    return TransitionForm(name, specs, data=request.POST, files=request.FILES)
+
+
+@require_POST
+@staff_required
+def transition(request, case_id, name):
+    """Take one transition; on success back to the case (or the inbox if it is no longer ours)."""
+    if name not in TRANSITION_METHODS:
+        raise Http404
+    actor = request.actor
+    case = _load_case(actor, case_id)
+    form = _bind(name, request)
+    try:
+        # The service judges the input exactly as it judges the API's; the form only shows it.
+        case = transitions.perform_transition(name=name, case=case, actor=actor, data=request.POST,
+                                              photos=request.FILES.getlist("photos"))
+    except (ValidationFailed, PayloadTooLarge) as error:
+        form.add_service_errors(getattr(error, "fields", None), error.message)
+        return render_case(request, case_id, bound=form, status=error.status)
+    except (Conflict, PermissionDenied) as error:
+        messages.error(request, error.message)
+        return render_case(request, case_id, status=error.status)
+    except NotFound:
+        raise Http404 from None
+    messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": form.label})
+    if can_see(case, actor):
+        return redirect("workflow:case", case_id=case.pk)
+    return redirect("workflow:inbox")
