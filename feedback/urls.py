@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from feedback import views
 
 app_name = "feedback"
-urlpatterns = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("gui/", views.submit, name="submit"),
+    path("tra-cuu/", views.lookup, name="lookup"),
+    path("phan-anh/<str:code>/", views.public_case, name="public"),
+    path("theo-doi/<str:code>/", views.private_case, name="private"),
+    path("ngoai-tuyen/", views.offline, name="offline"),
+    # Served from the root so the worker's scope covers every citizen page.
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+]

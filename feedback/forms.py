@@ -1,0 +1,155 @@
+"""Forms of the citizen's pages: the submission form and the three actions on the private page.
+
+These forms render the fields and keep what was typed; they do not decide what is valid. The
+intake service (``feedback.services``) checks every rule and raises ``ValidationFailed`` with
+errors per field, which :meth:`CitizenForm.show_errors` puts back next to each field. One set of
+rules therefore serves the web form, the API and Open311 alike.
+"""
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.forms.utils import ErrorDict
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Category, Kind, Ward
+from workflow.models import Rating
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class CategorySelect(forms.Select):
+    """A select whose options carry ``data-kinds`` so the page can offer only the fields of one kind."""
+
+    def __init__(self, *args, kinds_by_code=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kinds_by_code = kinds_by_code or {}
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        kinds = self.kinds_by_code.get(str(value))
+        if kinds is not None:
+            option["attrs"]["data-kinds"] = " ".join(kinds or Kind.values)
+        return option
+
+
+class CitizenForm(forms.Form):
+    required_css_class = "required"
+    # Error names the page shows in a place of their own although they are not one input.
+    error_slots = ()
+
+    def show_errors(self, errors):
+        """Show the service's errors (``{field: [message, …]}``) without re-checking anything here."""
+        self.cleaned_data = {}
+        self._errors = ErrorDict()
+        for name, messages in (errors or {}).items():
+            if isinstance(messages, (str, bytes)) or not hasattr(messages, "__iter__"):
+                messages = [messages]
+            key = name if name in self.fields or name in self.error_slots else forms.forms.NON_FIELD_ERRORS
+            current = self._errors.setdefault(key, self.error_class(renderer=self.renderer))
+            current.extend(str(message) for message in messages)
+
+
+def _category_choices():
+    categories = list(Category.objects.active().only("code", "name_vi", "name_en", "kinds"))
+    choices = [("", _("— Chọn lĩnh vực —"))] + [(c.code, c.name) for c in categories]
+    return choices, {c.code: list(c.kinds or []) for c in categories}
+
+
+def _ward_choices():
+    wards = Ward.objects.filter(is_active=True).values_list("code", "name")
+    return [("", _("— Chọn phường/xã —"))] + list(wards)
+
+
+class SubmissionForm(CitizenForm):
+    """The citizen's feedback, field names as in the API (``POST /api/v1/feedback/``)."""
+
+    error_slots = ("location",)
+
+    kind = forms.ChoiceField(label=_("Loại phản ánh"), choices=Kind.choices, widget=forms.RadioSelect,
+                             initial=Kind.ON_SITE)
+    category = forms.ChoiceField(label=_("Lĩnh vực"))
+    title = forms.CharField(label=_("Tiêu đề"), max_length=200, widget=forms.TextInput(attrs={
+        "placeholder": _("Ví dụ: Đèn đường hỏng trước số 12 phố Lý Thái Tổ"), "autocomplete": "off"}))
+    description = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={
+        "rows": 6, "placeholder": _("Mô tả sự việc: ở đâu, từ khi nào, ảnh hưởng thế nào…")}))
+    photos = forms.FileField(label=_("Ảnh"), required=False, widget=MultipleFileInput(attrs={
+        "accept": "image/*", "capture": "environment"}))
+    latitude = forms.CharField(required=False, widget=forms.HiddenInput)
+    longitude = forms.CharField(required=False, widget=forms.HiddenInput)
+    address = forms.CharField(label=_("Địa chỉ"), required=False, max_length=300, widget=forms.TextInput(attrs={
+        "placeholder": _("Số nhà, đường, thôn/khu phố"), "autocomplete": "street-address"}))
+    ward = forms.ChoiceField(label=_("Phường/xã"), required=False)
+    contact_name = forms.CharField(label=_("Họ và tên"), required=False, max_length=120,
+                                   widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    contact_phone = forms.CharField(label=_("Số điện thoại"), required=False, max_length=20,
+                                    widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel",
+                                                                  "autocomplete": "tel"}))
+    contact_email = forms.CharField(label=_("Email"), required=False, widget=forms.EmailInput(attrs={
+        "autocomplete": "email"}))
+    anonymous = forms.BooleanField(label=_("Gửi ẩn danh (không để lại thông tin liên hệ)"), required=False)
+    publish_consent = forms.BooleanField(
+        label=_("Đồng ý công khai nội dung và ảnh trên cổng (không kèm thông tin cá nhân)"), required=False)
+    # A field people never see: bots that fill every input give themselves away.
+    website = forms.CharField(label=_("Trang web (để trống)"), required=False, widget=forms.TextInput(attrs={
+        "class": "hp", "autocomplete": "off", "tabindex": "-1"}))
+    # One key per rendered form: a double tap or a resend after a dropped connection makes one case.
+    idempotency_key = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices, kinds_by_code = _category_choices()
+        self.fields["category"].choices = choices
+        self.fields["category"].widget = CategorySelect(choices=choices, kinds_by_code=kinds_by_code)
+        self.fields["ward"].choices = _ward_choices()
+        self.fields["description"].widget.attrs["maxlength"] = settings.PAKN_DESCRIPTION_MAX_CHARS
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", str(uuid.uuid4()))
+
+    @property
+    def description_limit(self):
+        return settings.PAKN_DESCRIPTION_MAX_CHARS
+
+    @property
+    def photo_limit(self):
+        return settings.PAKN_PHOTO_MAX_COUNT
+
+    def contact_fields(self):
+        return [self[name] for name in ("contact_name", "contact_phone", "contact_email")]
+
+    def is_bot(self):
+        return bool(self.data.get("website", "").strip())
+
+    def idempotency_key_value(self):
+        return (self.data.get("idempotency_key") or "").strip() or None
+
+    def with_fresh_key(self):
+        """The same form with a new idempotency key: its old one already made a different case."""
+        data = self.data.copy()
+        data["idempotency_key"] = str(uuid.uuid4())
+        return type(self)(data=data, files=self.files)
+
+
+class ProvideInfoForm(CitizenForm):
+    message = forms.CharField(label=_("Thông tin bổ sung"), widget=forms.Textarea(attrs={"rows": 4}))
+    photos = forms.FileField(label=_("Ảnh bổ sung (không bắt buộc)"), required=False,
+                             widget=MultipleFileInput(attrs={"accept": "image/*"}))
+
+
+class WithdrawForm(CitizenForm):
+    confirm = forms.BooleanField(label=_("Tôi muốn rút phản ánh này; cơ quan sẽ dừng xử lý."))
+
+    def confirmed(self):
+        return bool(self.data.get("confirm"))
+
+
+class RateForm(CitizenForm):
+    rating = forms.ChoiceField(label=_("Bạn đánh giá kết quả trả lời thế nào?"), choices=Rating.choices,
+                               widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Góp ý (không bắt buộc)"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+ACTION_FORMS = {"provide_info": ProvideInfoForm, "withdraw": WithdrawForm, "rate": RateForm}

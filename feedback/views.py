@@ -1,0 +1,230 @@
+"""The citizen's pages: home, the submission form, lookup, the public and the private case page.
+
+Thin views: the intake service (``feedback.services``) checks and writes, the selectors
+(``feedback.selectors``) read. Every page works without JavaScript; ``static/js/submit.js`` only
+makes the form nicer on a phone (smaller photos, location, resend with the same key).
+"""
+import hashlib
+import re
+from functools import lru_cache
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.devices import device_class_of
+from core.errors import NotFound, PaknError
+from feedback import selectors, services
+from feedback.forms import ACTION_FORMS, SubmissionForm
+from feedback.models import Channel
+from feedback.serializers import validate_submission
+from feedback.throttles import PublicScopedThrottle
+
+ACTION_DONE = {
+    "provide_info": gettext_lazy("Đã gửi thông tin bổ sung. Hồ sơ tiếp tục được xử lý."),
+    "withdraw": gettext_lazy("Đã rút phản ánh."),
+    "rate": gettext_lazy("Cảm ơn bạn đã đánh giá."),
+}
+
+
+def _see_other(url):
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def _over_limit(request, scope):
+    """The API's per-address limits apply to the pages too: one budget whichever way a client sends."""
+    return not PublicScopedThrottle().allow_request(request, SimpleNamespace(throttle_scope=scope))
+
+
+TOO_MANY = gettext_lazy("Bạn đã gửi quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau ít phút.")
+
+
+def _not_found(request):
+    """One page for an unknown code and for a wrong key, so a guess learns nothing."""
+    return render(request, "feedback/not_found.html", status=404)
+
+
+@require_GET
+def home(request):
+    return render(request, "feedback/home.html", {"recent": selectors.recent_public_cases(limit=10)})
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request):
+    if request.method == "POST":
+        return _submit_post(request)
+    return render(request, "feedback/submit.html", {"form": SubmissionForm()})
+
+
+def _submit_post(request):
+    form = SubmissionForm(data=request.POST, files=request.FILES)
+    if form.is_bot():
+        # Answer as a success would, so the bot learns nothing; no case is made.
+        return _see_other(reverse("feedback:home"))
+    if _over_limit(request, "submissions"):
+        form.show_errors({"__all__": [TOO_MANY]})
+        return render(request, "feedback/submit.html", {"form": form}, status=429)
+    try:
+        fields = validate_submission(request.POST, request.FILES)
+        result = services.feedback_submit(
+            fields=fields, photos=fields.pop("photos", []), channel=Channel.WEB,
+            device_class=device_class_of(request), idempotency_key=form.idempotency_key_value(),
+            language=(get_language() or "vi")[:8],
+        )
+    except PaknError as error:
+        errors = error.fields or {"__all__": [error.message]}
+        if error.code == "idempotency_conflict":
+            # The page was reused (Back after sending): a new key lets this content become a new case.
+            form = form.with_fresh_key()
+            errors = {"__all__": [_("Biểu mẫu này đã được dùng để gửi một phản ánh khác. "
+                                    "Kiểm tra lại nội dung rồi bấm “Gửi phản ánh” để tạo phản ánh mới.")]}
+        form.show_errors(errors)
+        return render(request, "feedback/submit.html", {"form": form}, status=error.status)
+    return _see_other(services.private_path(result.feedback.tracking_code, result.private_key) + "&new=1")
+
+
+def _normal_code(raw):
+    return re.sub(r"[\s_]+", "-", (raw or "").strip()).upper()[:20]
+
+
+@require_GET
+def lookup(request):
+    code = _normal_code(request.GET.get("code"))
+    if not code:
+        return render(request, "feedback/lookup.html", {"code": ""})
+    if selectors.feedback_by_code(code) is None:
+        return render(request, "feedback/lookup.html", {"code": code, "not_found": True}, status=404)
+    return HttpResponseRedirect(reverse("feedback:public", args=[code]))
+
+
+@require_GET
+def public_case(request, code):
+    feedback = selectors.feedback_by_code(code)
+    if feedback is None:
+        return _not_found(request)
+    return render(request, "feedback/public.html", {"case": selectors.public_case(feedback)})
+
+
+@require_http_methods(["GET", "POST"])
+def private_case(request, code):
+    key = request.GET.get("key") or request.POST.get("key") or ""
+    feedback = selectors.feedback_by_code(code)
+    if feedback is None or not feedback.key_matches(key):
+        return _not_found(request)
+    failed, status = None, 200
+    if request.method == "POST":
+        outcome = _run_citizen_action(request, feedback, key)
+        if outcome is None:
+            return _not_found(request)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        failed, status = outcome
+    response = render(request, "feedback/private.html", _private_context(request, feedback, key, failed),
+                      status=status)
+    # The page carries the private key: never stored by a shared cache, never sent on as a referrer.
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _run_citizen_action(request, feedback, key):
+    """Run one action from the private page: a redirect on success, (form, status) to show an error."""
+    name = request.POST.get("action", "")
+    form_class = ACTION_FORMS.get(name)
+    if form_class is None:
+        return None
+    form = form_class(data=request.POST, files=request.FILES)
+    form.action = name
+    if _over_limit(request, "citizen_actions"):
+        form.show_errors({"__all__": [TOO_MANY]})
+        return form, 429
+    if name == "withdraw" and not form.confirmed():
+        form.show_errors({"confirm": [_("Đánh dấu ô xác nhận để rút phản ánh.")]})
+        return form, 400
+    data = {field: request.POST.get(field, "").strip() for field in form.fields if field != "photos"}
+    try:
+        services.citizen_action(code=feedback.tracking_code, key=key, name=name, data=data,
+                                photos=request.FILES.getlist("photos"), device_class=device_class_of(request))
+    except NotFound:
+        return None
+    except PaknError as error:
+        form.show_errors(error.fields or {"__all__": [error.message]})
+        return form, error.status
+    messages.success(request, ACTION_DONE[name])
+    return _see_other(services.private_path(feedback.tracking_code, key))
+
+
+def _private_context(request, feedback, key, failed):
+    case = selectors.private_case(feedback)
+    forms = {name: form_class() for name, form_class in ACTION_FORMS.items()}
+    if failed is not None:
+        forms[failed.action] = failed
+    link = request.build_absolute_uri(services.private_path(feedback.tracking_code, key))
+    return {
+        "case": case, "key": key, "private_link": link, "forms": forms, "failed_action": getattr(failed, "action", ""),
+        "actions": set(case.get("actions") or ()), "is_new": request.GET.get("new") == "1",
+        "action_url": services.private_path(feedback.tracking_code, key),
+    }
+
+
+# --- installable app: offline page, manifest, service worker ------------------------------------
+
+@require_GET
+def offline(request):
+    return render(request, "feedback/offline.html")
+
+
+SHELL_FILES = ("css/app.css", "js/submit.js", "js/citizen-common.js", "js/citizen-private.js",
+               "img/icon-192.png", "img/icon-512.png", "manifest.webmanifest")
+
+
+def _read_static(name):
+    path = finders.find(name)
+    if not path:
+        return b""
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+@lru_cache(maxsize=1)
+def _service_worker_cached():
+    return _service_worker_source()
+
+
+def _service_worker_source():
+    """The worker with its cache named after the shell's content, so a new release replaces the cache."""
+    version = hashlib.sha256(b"".join(_read_static(name) for name in SHELL_FILES)).hexdigest()[:12]
+    shell = [static(name) for name in SHELL_FILES] + [reverse("feedback:offline")]
+    source = _read_static("js/sw.js").decode()
+    return (source.replace("__VERSION__", version)
+            .replace('"__SHELL__"', ", ".join(f'"{url}"' for url in shell))
+            .replace("__OFFLINE_URL__", reverse("feedback:offline")))
+
+
+@require_GET
+def service_worker(request):
+    source = _service_worker_source() if settings.DEBUG else _service_worker_cached()
+    response = HttpResponse(source, content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    add_never_cache_headers(response)
+    return response
+
+
+@require_GET
+def manifest(request):
+    response = HttpResponse(_read_static("manifest.webmanifest"), content_type="application/manifest+json")
+    patch_cache_control(response, public=True, max_age=3600)
+    return response
