@@ -54,5 +54,4 @@ def can_withdraw(case, actor):
 
 def can_see(case, actor):
     """Whether a staff actor may see a case at all (otherwise: 404, not 403)."""
-    return actor.is_superuser or actor.is_reception or actor.works_at(case.agency_id) \
-        or actor.supervises(case.agency)
+    return actor.sees_every_case or actor.works_at(case.agency_id) or actor.supervises(case.agency)

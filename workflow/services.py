@@ -47,12 +47,13 @@ def _changed_fields(case, before):
 
 def _lock(case_id):
     try:
-        return Case.objects.select_for_update().select_related("agency", "category").get(pk=case_id)
+        # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to the agency.
+        return Case.objects.select_for_update(of=("self",)).select_related("agency", "category").get(pk=case_id)
     except Case.DoesNotExist:
         raise Conflict(_("Hồ sơ không còn tồn tại.")) from None
 
 
-def _ensure_allowed(case, method, actor, name):
+def ensure_transition_allowed(case, method, actor, name):
     if not can_proceed(method):
         raise Conflict(
             _("Không thể thực hiện “%(action)s” khi hồ sơ đang ở trạng thái “%(state)s”.")
@@ -98,7 +99,7 @@ def run_transition(*, case_id, actor, name, apply, message="", data=None, is_pub
         with transaction.atomic():
             case = _lock(case_id)
             method = getattr(case, TRANSITION_METHODS[name])
-            _ensure_allowed(case, method, actor, name)
+            ensure_transition_allowed(case, method, actor, name)
             from_state, before = case.state, _snapshot(case)
             _claim_version(case)
             apply(case, now)

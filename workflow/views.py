@@ -71,8 +71,9 @@ def time_left_label(seconds):
 def with_time_left(cases, now=None):
     """Attach ``time_left`` (seconds), ``time_left_label`` and ``is_overdue`` to each case for display."""
     now = now or timezone.now()
+    time_left = selectors.time_left_by_case(cases, now=now)
     for case in cases:
-        case.time_left = selectors.time_left_seconds(case, now=now)
+        case.time_left = time_left[case.pk]
         case.time_left_label = time_left_label(case.time_left)
         case.is_overdue = case.time_left is not None and case.time_left < 0
     return cases

@@ -1,0 +1,167 @@
+"""The staff API: sign-in token, who am I, agencies, and cases with their transitions.
+
+Views stay thin: the actor is built once per request, reads go through ``workflow.selectors``,
+every change through ``workflow.transitions.perform_transition`` (and so through the services).
+Errors come back in the one shape ``{"message", "code", "fields"}`` (``core.api``).
+"""
+from django.contrib.auth import authenticate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, permissions, serializers
+from rest_framework.authtoken.models import Token
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from core.devices import device_class_of
+from core.errors import NotFound, ValidationFailed
+from workflow import selectors
+from workflow.actors import staff_actor
+from workflow.models import Agency, Membership, State
+from workflow.serializers import (AgencySerializer, CaseDetailSerializer, CaseListSerializer, MeSerializer,
+                                  TokenRequestSerializer, TokenSerializer, TransitionRequestSerializer)
+from workflow.transitions import perform_transition
+
+ERROR = OpenApiResponse(description='{"message", "code", "fields"}')
+
+
+def request_actor(request):
+    """The acting staff member, with their memberships, loaded once per request."""
+    actor = getattr(request, "_pakn_actor", None)
+    if actor is None:
+        actor = staff_actor(request.user, device_class=device_class_of(request))
+        request._pakn_actor = actor
+    return actor
+
+
+class IsStaffMember(permissions.BasePermission):
+    """Signed in (else 401) and holding a role at some agency, or a superuser (else 403)."""
+
+    def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False
+        return request_actor(request).is_staff_member
+
+
+# --- signing in and who am I -------------------------------------------------------------------
+
+class TokenLoginView(APIView):
+    """Exchange a username and password for a token (``Authorization: Token …``)."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer, 400: ERROR, 429: ERROR},
+                   auth=[], operation_id="auth_token")
+    def post(self, request):
+        form = TokenRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        user = authenticate(request._request, username=form.validated_data["username"],
+                            password=form.validated_data["password"])
+        if user is None or not user.is_active:
+            raise ValidationFailed(_("Tên đăng nhập hoặc mật khẩu không đúng."), code="invalid_credentials")
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class MeView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: MeSerializer, 401: ERROR}, operation_id="me")
+    def get(self, request):
+        user = request.user
+        actor = request_actor(request)
+        memberships = list(Membership.objects.filter(user=user).select_related("agency").order_by("pk"))
+        return Response(MeSerializer({
+            "username": user.get_username(),
+            "full_name": user.get_full_name(),
+            "roles": sorted({m.role for m in memberships}),
+            "agency": memberships[0].agency if memberships else None,
+            "agencies": memberships,
+            "is_reception": actor.is_reception,
+            "is_supervisor": actor.is_supervisor,
+        }).data)
+
+
+class AgencyListView(generics.ListAPIView):
+    """Active agencies (a public reference list: codes and names, no people)."""
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = AgencySerializer
+    pagination_class = None
+    queryset = Agency.objects.filter(is_active=True).select_related("parent").order_by("path")
+
+
+# --- cases ---------------------------------------------------------------------------------------
+
+class CaseFilterSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=State.choices, required=False)
+    agency = serializers.CharField(required=False, help_text="agency code")
+    category = serializers.CharField(required=False, help_text="category code")
+    overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+    q = serializers.CharField(required=False, max_length=200, help_text="tracking code or words")
+    queue = serializers.ChoiceField(choices=selectors.QUEUES, required=False)
+
+
+class CaseListView(generics.ListAPIView):
+    """Cases the signed-in official may see, most urgent first; filters narrow the list."""
+
+    permission_classes = [IsStaffMember]
+    serializer_class = CaseListSerializer
+
+    def get_queryset(self):
+        filters = CaseFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return selectors.case_list(actor=request_actor(self.request), **filters.validated_data)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "actor": request_actor(self.request), "now": timezone.now()}
+
+    @extend_schema(parameters=[CaseFilterSerializer], operation_id="cases_list")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+def _detail_response(request, case):
+    context = {"request": request, "actor": request_actor(request), "now": timezone.now()}
+    return Response(CaseDetailSerializer(case, context=context).data)
+
+
+class CaseDetailView(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(responses={200: CaseDetailSerializer, 401: ERROR, 403: ERROR, 404: ERROR},
+                   operation_id="cases_retrieve")
+    def get(self, request, case_id):
+        return _detail_response(request, selectors.case_detail(actor=request_actor(request), case_id=case_id))
+
+
+class CaseTransitionView(APIView):
+    """Take one transition by its contract name (JSON, or multipart for answer photos)."""
+
+    permission_classes = [IsStaffMember]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"application/json": TransitionRequestSerializer, "multipart/form-data": TransitionRequestSerializer},
+        responses={200: CaseDetailSerializer, 400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 409: ERROR, 413: ERROR},
+        parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH,
+                                     description="route, request_info, provide_info, reject, merge, accept, return, "
+                                                 "transfer, answer, approve, send_back, request_extension, "
+                                                 "grant_extension, reopen, close, withdraw")],
+        operation_id="cases_transition",
+    )
+    def post(self, request, case_id, name):
+        actor = request_actor(request)
+        case = selectors.case_detail(actor=actor, case_id=case_id)
+        photos = request.FILES.getlist("photos") if request.FILES else ()
+        perform_transition(name=name, case=case, actor=actor, data=request.data, photos=photos)
+        try:
+            case = selectors.case_detail(actor=actor, case_id=case_id)
+        except NotFound:  # e.g. returned to reception: show the outcome of what they just did
+            case = selectors.case_detail_unchecked(case_id)
+        return _detail_response(request, case)

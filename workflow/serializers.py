@@ -1,0 +1,232 @@
+"""How cases look in the staff API. Read-only: cases change through transitions, never by writing.
+
+The serializers read only what the selectors joined or prefetched; the actor and the clock come
+from the context (``actor``, ``now``) so a page of cases shares one of each.
+"""
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from workflow import selectors
+from workflow.models import Agency, RejectReason, State
+
+
+class RefSerializer(serializers.Serializer):
+    """A category, ward or agency as the API names it: its code and its name in the active language."""
+
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class PhotoSerializer(serializers.Serializer):
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    def _absolute(self, file):
+        request = self.context.get("request")
+        return request.build_absolute_uri(file.url) if request else file.url
+
+    def get_url(self, photo) -> str:
+        return self._absolute(photo.image)
+
+    def get_thumbnail_url(self, photo) -> str:
+        return self._absolute(photo.thumbnail)
+
+
+class CasePageSerializer(serializers.ListSerializer):
+    """Works out the time left for the whole page at once (see ``selectors.time_left_by_case``)."""
+
+    def to_representation(self, data):
+        cases = list(data.all() if hasattr(data, "all") else data)
+        self.context["time_left"] = selectors.time_left_by_case(cases, self.context.get("now") or timezone.now())
+        return super().to_representation(cases)
+
+
+class CaseListSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    tracking_codes = serializers.SerializerMethodField()
+    title = serializers.CharField(read_only=True)
+    kind = serializers.CharField(read_only=True)
+    category = RefSerializer(read_only=True)
+    ward = RefSerializer(read_only=True, allow_null=True)
+    agency = RefSerializer(read_only=True, allow_null=True)
+    state = serializers.CharField(read_only=True)
+    state_label = serializers.SerializerMethodField()
+    priority = serializers.CharField(read_only=True)
+    submitted_at = serializers.DateTimeField(read_only=True)
+    due_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    time_left_hours = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+    available_transitions = serializers.SerializerMethodField()
+    device_class = serializers.SerializerMethodField()
+
+    class Meta:
+        list_serializer_class = CasePageSerializer
+
+    @property
+    def _now(self):
+        return self.context.get("now") or timezone.now()
+
+    def get_state_label(self, case) -> str:
+        # Straight from the enum: Model.get_FOO_display hashes the whole lazy choices list per call.
+        return str(State(case.state).label)
+
+    def get_tracking_codes(self, case) -> list[str]:
+        return [s.tracking_code for s in case.submissions.all()]
+
+    @extend_schema_field(OpenApiTypes.DOUBLE)
+    def get_time_left_hours(self, case):
+        """Working hours to the current deadline, one decimal, negative when overdue; null without a clock."""
+        page = self.context.get("time_left")
+        seconds = page[case.pk] if page and case.pk in page else selectors.time_left_seconds(case, self._now)
+        return None if seconds is None else round(seconds / 3600, 1)
+
+    def get_overdue(self, case) -> bool:
+        return selectors.is_overdue(case, self._now)
+
+    def get_available_transitions(self, case) -> list[str]:
+        return selectors.available_transitions(case, self.context["actor"])
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_device_class(self, case):
+        first = next(iter(case.submissions.all()), None)
+        return first.device_class if first else None
+
+
+class SubmissionSerializer(serializers.Serializer):
+    """A submission as the officials handling the case see it, personal data included."""
+
+    tracking_code = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    category = RefSerializer()
+    ward = RefSerializer(allow_null=True)
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+    address = serializers.CharField()
+    contact_name = serializers.CharField()
+    contact_phone = serializers.CharField()
+    contact_email = serializers.CharField()
+    anonymous = serializers.BooleanField()
+    publish_consent = serializers.BooleanField()
+    photos = PhotoSerializer(many=True, source="photos.all")
+    channel = serializers.CharField()
+    device_class = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+
+
+class EventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(source="created_at")
+    transition = serializers.CharField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    actor = serializers.SerializerMethodField()
+    actor_kind = serializers.CharField()
+    device_class = serializers.CharField()
+    agency = serializers.SerializerMethodField()
+    message = serializers.CharField()
+    data = serializers.JSONField()
+    is_public = serializers.BooleanField()
+    step_working_seconds = serializers.IntegerField(allow_null=True)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_actor(self, event):
+        return event.actor.username if event.actor_id else None
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_agency(self, event):
+        return event.agency.code if event.agency_id else None
+
+
+class ExtensionSerializer(serializers.Serializer):
+    requested_days = serializers.IntegerField(source="extension_requested_days", allow_null=True)
+    granted_days = serializers.IntegerField(source="extension_granted_days", allow_null=True)
+    reason = serializers.CharField(source="extension_reason")
+
+
+class RatingSerializer(serializers.Serializer):
+    value = serializers.CharField(source="rating")
+    label = serializers.CharField(source="get_rating_display")
+    comment = serializers.CharField(source="rating_comment")
+    rated_at = serializers.DateTimeField(allow_null=True)
+
+
+class CaseDetailSerializer(CaseListSerializer):
+    submissions = SubmissionSerializer(many=True, source="submissions.all", read_only=True)
+    events = EventSerializer(many=True, source="events.all", read_only=True)
+    answer = serializers.CharField(read_only=True)
+    answered_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    result_photos = PhotoSerializer(many=True, source="result_photos.all", read_only=True)
+    reception_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    handling_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    extension = serializers.SerializerMethodField()
+    suggested_agency = serializers.SerializerMethodField()
+    merged_into = serializers.IntegerField(source="merged_into_id", read_only=True, allow_null=True)
+    reject_reason_code = serializers.CharField(read_only=True)
+    reject_message = serializers.CharField(read_only=True)
+    rating = serializers.SerializerMethodField()
+
+    @extend_schema_field(ExtensionSerializer(allow_null=True))
+    def get_extension(self, case):
+        if case.extension_requested_days is None:
+            return None
+        return ExtensionSerializer(case).data
+
+    @extend_schema_field(RefSerializer(allow_null=True))
+    def get_suggested_agency(self, case):
+        agency = selectors.suggest_agency(case) if case.state == "submitted" else None
+        return RefSerializer(agency).data if agency else None
+
+    @extend_schema_field(RatingSerializer(allow_null=True))
+    def get_rating(self, case):
+        return RatingSerializer(case).data if case.rating else None
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Agency
+        fields = ["code", "name", "name_vi", "name_en", "kind", "parent", "requires_approval"]
+
+
+class MembershipAgencySerializer(serializers.Serializer):
+    code = serializers.CharField(source="agency.code")
+    name = serializers.CharField(source="agency.name")
+    role = serializers.CharField()
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField())
+    agency = RefSerializer(allow_null=True)
+    agencies = MembershipAgencySerializer(many=True)
+    is_reception = serializers.BooleanField()
+    is_supervisor = serializers.BooleanField()
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class TransitionRequestSerializer(serializers.Serializer):
+    """Every field any transition takes; which ones a transition needs is in TRANSITION_FIELDS."""
+
+    agency = serializers.CharField(required=False, help_text="route, transfer: agency code")
+    message = serializers.CharField(
+        required=False, help_text="request_info, provide_info, reject; optional for route, close, withdraw")
+    reason_code = serializers.ChoiceField(choices=RejectReason.choices, required=False, help_text="reject")
+    into = serializers.CharField(required=False, help_text="merge: id (or a tracking code) of the surviving case")
+    reason = serializers.CharField(required=False, help_text="return, transfer, send_back, request_extension, reopen")
+    answer = serializers.CharField(required=False, help_text="answer")
+    days = serializers.IntegerField(required=False, help_text="request_extension: working days")
+    photos = serializers.ListField(child=serializers.ImageField(), required=False,
+                                   help_text="answer: result photos (multipart)")

@@ -1,0 +1,181 @@
+"""Taking a transition by its contract name, with the fields a person typed or an API client sent.
+
+``perform_transition`` is what the API, the officials' pages and the admin call: it finds the
+service behind a name, checks permission and then state before looking at the input (so a
+person who may not act is told so, whatever they sent), turns the raw values into what the
+service takes (an agency code into an ``Agency``, a case number into a case the actor may see,
+days into an int), runs answer photos through the photo pipeline, and calls the service, which
+locks the row and checks everything again.
+"""
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.errors import NotFound, PaknError, PermissionDenied, ValidationFailed
+from core.images import process_image
+from workflow import services
+from workflow.models import Agency, Case, RejectReason
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One input of a transition. ``kind``: text, textarea, agency (code), case (number), int, choice."""
+
+    name: str
+    label: str
+    kind: str = "text"
+    required: bool = True
+    choices: tuple = ()
+
+
+def _message(required=True, label=gettext_lazy("Lời nhắn")):
+    return FieldSpec("message", label, "textarea", required)
+
+
+def _reason(label=gettext_lazy("Lý do")):
+    return FieldSpec("reason", label, "textarea")
+
+
+_AGENCY = FieldSpec("agency", gettext_lazy("Cơ quan xử lý"), "agency")
+
+TRANSITION_FIELDS: dict[str, list[FieldSpec]] = {
+    "route": [_AGENCY, _message(required=False, label=gettext_lazy("Ghi chú chuyển xử lý"))],
+    "request_info": [_message(label=gettext_lazy("Thông tin cần người dân bổ sung"))],
+    "provide_info": [_message(label=gettext_lazy("Thông tin người dân đã bổ sung"))],
+    "reject": [FieldSpec("reason_code", gettext_lazy("Lý do từ chối"), "choice", choices=tuple(RejectReason.choices)),
+               _message(label=gettext_lazy("Lời nhắn gửi người dân"))],
+    "merge": [FieldSpec("into", gettext_lazy("Gộp vào hồ sơ số"), "case")],
+    "accept": [],
+    "return": [_reason(gettext_lazy("Lý do trả lại"))],
+    "transfer": [_AGENCY, _reason(gettext_lazy("Lý do chuyển"))],
+    "answer": [FieldSpec("answer", gettext_lazy("Nội dung trả lời"), "textarea")],
+    "approve": [],
+    "send_back": [_reason(gettext_lazy("Lý do trả lại bản trả lời"))],
+    "request_extension": [FieldSpec("days", gettext_lazy("Số ngày làm việc xin gia hạn"), "int"),
+                          _reason(gettext_lazy("Lý do gia hạn"))],
+    "grant_extension": [],
+    "reopen": [_reason(gettext_lazy("Lý do mở lại"))],
+    "close": [_message(required=False, label=gettext_lazy("Ghi chú"))],
+    "withdraw": [_message(required=False, label=gettext_lazy("Ghi chú"))],
+}
+
+SERVICES = {
+    "route": services.case_route, "request_info": services.case_request_info,
+    "provide_info": services.case_provide_info, "reject": services.case_reject, "merge": services.case_merge,
+    "accept": services.case_accept, "return": services.case_return, "transfer": services.case_transfer,
+    "answer": services.case_answer, "approve": services.case_approve, "send_back": services.case_send_back,
+    "request_extension": services.case_request_extension, "grant_extension": services.case_grant_extension,
+    "reopen": services.case_reopen, "close": services.case_close, "withdraw": services.case_withdraw,
+}
+assert set(SERVICES) == set(TRANSITION_FIELDS) == set(services.TRANSITION_METHODS)
+
+
+def perform_transition(*, name, case, actor, data: Mapping, photos=()) -> Case:
+    """Take the transition ``name`` on ``case`` as ``actor``; returns the case as saved.
+
+    Unknown name: ``NotFound``. Not permitted to this actor: ``PermissionDenied``. Not possible
+    from this state: ``Conflict``. Missing or bad fields: ``ValidationFailed`` naming every bad field.
+    The caller has already checked that the actor may see the case (otherwise: ``NotFound``).
+    """
+    if name not in SERVICES:
+        raise NotFound(_("Không có thao tác này."))
+    _ensure_allowed(case, name, actor)
+    values = clean_fields(name, data or {}, actor=actor, case=case)
+    if name == "answer":
+        values["photos"] = _processed_photos(photos)
+    return SERVICES[name](case=case, actor=actor, **values)
+
+
+def _ensure_allowed(case, name, actor):
+    """Role first (403: this person may never do this to this case), then state and conditions
+    (409), on the case as the caller loaded it; the service repeats both on the locked row."""
+    method = getattr(case, services.TRANSITION_METHODS[name])
+    # Every source of one transition method shares the same permission function.
+    permission = next(iter(method._django_fsm.transitions.values())).permission
+    if permission is not None and not permission(case, actor):
+        raise PermissionDenied()
+    services.ensure_transition_allowed(case, method, actor, name)
+
+
+def clean_fields(name, data, *, actor, case=None):
+    """The transition's inputs as the service takes them; every problem reported at once."""
+    values, errors = {}, {}
+    for spec in TRANSITION_FIELDS[name]:
+        raw = _raw(data, spec.name)
+        if raw == "":
+            if spec.required:
+                errors[spec.name] = [_("Trường này là bắt buộc.")]
+            elif spec.kind in ("text", "textarea"):
+                values[spec.name] = ""
+            continue
+        try:
+            values[spec.name] = _CONVERTERS[spec.kind](raw, spec=spec, actor=actor, case=case)
+        except ValidationFailed as exc:
+            errors[spec.name] = [str(exc.message)]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return values
+
+
+def _raw(data, key):
+    value = data.get(key)
+    if value is None:
+        return ""
+    return value.strip() if isinstance(value, str) else str(value).strip()
+
+
+def _text(raw, **_ignored):
+    return raw
+
+
+def _agency(raw, **_ignored):
+    agency = Agency.objects.filter(code=raw, is_active=True).first()
+    if agency is None:
+        raise ValidationFailed(_("Không tìm thấy cơ quan có mã này."))
+    return agency
+
+
+def _case(raw, *, actor, case, **_ignored):
+    """A case the actor may see, by number or by one of its tracking codes."""
+    from workflow.selectors import visible_cases
+
+    visible = visible_cases(actor)
+    target = visible.filter(pk=int(raw)).first() if raw.isdigit() else \
+        visible.filter(submissions__tracking_code__iexact=raw).first()
+    if target is None:
+        raise ValidationFailed(_("Không tìm thấy hồ sơ này."))
+    return target
+
+
+def _int(raw, **_ignored):
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValidationFailed(_("Nhập một số nguyên.")) from None
+
+
+def _choice(raw, *, spec, **_ignored):
+    if raw not in {value for value, _label in spec.choices}:
+        raise ValidationFailed(_("Lựa chọn không hợp lệ."))
+    return raw
+
+
+_CONVERTERS = {"text": _text, "textarea": _text, "agency": _agency, "case": _case, "int": _int, "choice": _choice}
+
+
+def _processed_photos(photos):
+    """Answer photos through the same pipeline as citizens' photos; a bad one refuses the answer."""
+    photos = list(photos or ())
+    limit = settings.PAKN_PHOTO_MAX_COUNT
+    if len(photos) > limit:
+        raise ValidationFailed(fields={"photos": [_("Tối đa %(n)d ảnh.") % {"n": limit}]})
+    processed = []
+    for photo in photos:
+        try:
+            processed.append(process_image(photo))
+        except PaknError as exc:
+            raise type(exc)(exc.message, code=exc.code, fields={"photos": [str(exc.message)]}) from None
+    return processed
