@@ -1,0 +1,138 @@
+"""The citizen's API: submit, follow a case by its code, act on one's own case with the private key.
+
+Thin views: rules are in ``feedback.serializers`` (fields), ``feedback.services`` (writes) and
+``feedback.selectors`` (reads); errors go through ``core.api.exception_handler``.
+"""
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.devices import DEVICE_CLASSES, device_class_of
+from core.errors import NotFound, ValidationFailed
+from core.models import Kind
+from feedback import selectors, services
+from feedback.serializers import (
+    ActionResponseSerializer, ApiSubmissionSerializer, CategorySerializer, CitizenActionSerializer,
+    ErrorSerializer, SubmissionResponseSerializer, WardSerializer, validated_submission,
+)
+from feedback.throttles import PublicScopedThrottle
+
+ERRORS = {400: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer, 413: ErrorSerializer,
+          429: ErrorSerializer}
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    description="8–128 ký tự [A-Za-z0-9_-:.]; gửi lại cùng khóa và cùng nội dung nhận lại kết quả đầu tiên.")
+
+
+class PublicAPIView(APIView):
+    """Open to anyone: no session (so no CSRF dance for apps), limited per client address."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    throttle_classes = [PublicScopedThrottle]
+
+
+def _photo_uploads(request):
+    files = getattr(request, "FILES", None)
+    return files.getlist("photos") if files else []
+
+
+class FeedbackSubmitView(PublicAPIView):
+    throttle_scope = "submissions"
+
+    @extend_schema(
+        operation_id="feedback_submit", request={"multipart/form-data": ApiSubmissionSerializer,
+                                                 "application/json": ApiSubmissionSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={201: SubmissionResponseSerializer, 200: SubmissionResponseSerializer, **ERRORS},
+        summary="Gửi phản ánh, kiến nghị",
+    )
+    def post(self, request):
+        values = validated_submission(ApiSubmissionSerializer, request.data)
+        result = services.feedback_submit(
+            fields=values, photos=values["photos"], channel=values.pop("channel"),
+            device_class=values.pop("device", None) or device_class_of(request),
+            idempotency_key=request.headers.get("Idempotency-Key"), language=get_language() or "vi",
+        )
+        body = {
+            "tracking_code": result.feedback.tracking_code,
+            "status": result.feedback.case.state,
+            "private_url": request.build_absolute_uri(
+                services.private_path(result.feedback.tracking_code, result.private_key)),
+        }
+        return Response(body, status=status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED)
+
+
+class FeedbackDetailView(PublicAPIView):
+    throttle_classes = []
+
+    @extend_schema(operation_id="feedback_public", responses={200: OpenApiTypes.OBJECT, 404: ErrorSerializer},
+                   summary="Xem công khai một phản ánh (không có dữ liệu cá nhân)")
+    def get(self, request, code):
+        feedback = selectors.feedback_by_code(code)
+        if feedback is None:
+            raise NotFound()
+        return Response(selectors.public_case(feedback, build_uri=request.build_absolute_uri))
+
+
+class CitizenActionView(PublicAPIView):
+    throttle_scope = "citizen_actions"
+
+    @extend_schema(
+        operation_id="feedback_citizen_action",
+        request={"multipart/form-data": CitizenActionSerializer, "application/json": CitizenActionSerializer},
+        parameters=[OpenApiParameter("key", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False)],
+        responses={200: ActionResponseSerializer, **ERRORS},
+        summary="Người gửi bổ sung thông tin, rút hoặc đánh giá (provide_info / withdraw / rate)",
+    )
+    def post(self, request, code, name):
+        data = request.data
+        if not hasattr(data, "get"):
+            raise ValidationFailed()
+        case = services.citizen_action(
+            code=code, key=data.get("key") or request.query_params.get("key") or "", name=name,
+            data={field: data.get(field) for field in ("message", "rating", "comment")},
+            photos=_photo_uploads(request), device_class=self._device_class(request),
+        )
+        # citizen_action found the submission by this code, so its normal form is the tracking code.
+        return Response({"tracking_code": code.strip().upper(), "status": case.state})
+
+    @staticmethod
+    def _device_class(request):
+        declared = request.data.get("device")
+        if declared in (None, ""):
+            return device_class_of(request)
+        if declared not in DEVICE_CLASSES:
+            raise ValidationFailed(fields={"device": [_("Thiết bị phải là mobile, tablet, desktop hoặc unknown.")]})
+        return declared
+
+
+class CategoryListView(PublicAPIView):
+    throttle_classes = []
+
+    @extend_schema(operation_id="categories_list", responses={200: CategorySerializer(many=True)},
+                   parameters=[OpenApiParameter("kind", OpenApiTypes.STR, enum=Kind.values, required=False)],
+                   summary="Lĩnh vực đang dùng")
+    def get(self, request):
+        kind = request.query_params.get("kind") or None
+        if kind is not None and kind not in Kind.values:
+            raise ValidationFailed(fields={"kind": [_("Loại phản ánh không hợp lệ.")]})
+        categories = selectors.active_categories(kind)
+        return Response([{"code": c.code, "name": c.name, "name_vi": c.name_vi, "name_en": c.name_en,
+                          "kinds": c.kinds or list(Kind.values)} for c in categories])
+
+
+class WardListView(PublicAPIView):
+    throttle_classes = []
+
+    @extend_schema(operation_id="wards_list", responses={200: WardSerializer(many=True)},
+                   summary="Phường, xã của tỉnh")
+    def get(self, request):
+        return Response([{"code": w.code, "name": w.name} for w in selectors.active_wards()])

@@ -1,0 +1,233 @@
+"""What the public and the submitter see of a submission and its case.
+
+The public view carries no personal data (Nghị định 13/2023): never a name, phone or email, never
+a staff member's username, no exact position or address of an anonymous submitter, and the
+submitter's text and photos only where they consented to publish. The submitter's own view, opened
+with the private key, adds what they sent and what they can do now.
+"""
+from django.core.files.storage import default_storage
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.models import Category, Kind, Ward
+from feedback.models import Feedback, Photo
+from workflow.models import OPEN_STATES, CaseEvent, RejectReason, State
+
+MAX_MERGE_HOPS = 20
+ANONYMOUS_COORDINATE_DIGITS = 3  # about 100 m: the street, not the house
+# Steps whose message is meant for the citizen and so may be shown publicly.
+PUBLIC_MESSAGE_TRANSITIONS = ("request_info", "reject", "answer")
+ANSWER_SHOWN_STATES = (State.ANSWERED, State.CLOSED)
+HIDDEN_FROM_HOME = (State.REJECTED, State.WITHDRAWN, State.MERGED)
+
+
+def transition_labels():
+    return {
+        "submit": _("Đã gửi phản ánh"),
+        "route": _("Đã chuyển xử lý"),
+        "request_info": _("Yêu cầu bổ sung thông tin"),
+        "provide_info": _("Đã bổ sung thông tin"),
+        "reject": _("Từ chối tiếp nhận"),
+        "merge": _("Đã gộp với phản ánh trùng"),
+        "accept": _("Cơ quan đã nhận xử lý"),
+        "return": _("Trả lại bộ phận tiếp nhận"),
+        "transfer": _("Đã chuyển cơ quan khác xử lý"),
+        "answer": _("Đã trả lời"),
+        "approve": _("Đã trả lời"),
+        "send_back": _("Đang hoàn thiện trả lời"),
+        "request_extension": _("Đề nghị gia hạn"),
+        "grant_extension": _("Được gia hạn xử lý"),
+        "reopen": _("Mở lại xử lý"),
+        "close": _("Đã đóng"),
+        "withdraw": _("Người gửi đã rút phản ánh"),
+    }
+
+
+def _local(moment):
+    return timezone.localtime(moment) if moment else None
+
+
+def _url(name, build_uri):
+    url = default_storage.url(name)
+    return build_uri(url) if build_uri else url
+
+
+def feedback_by_code(code: str) -> Feedback | None:
+    """The submission with this tracking code (any letter case), with what its pages show."""
+    code = (code or "").strip().upper()
+    if not code or len(code) > 20:
+        return None
+    return (Feedback.objects.select_related("case", "case__agency", "category", "ward")
+            .filter(tracking_code=code).first())
+
+
+def _surviving_case(feedback):
+    """Merging re-points submissions, so this is the submission's case; the chain is a safeguard."""
+    case = feedback.case
+    for _hop in range(MAX_MERGE_HOPS):
+        if case.state != State.MERGED or case.merged_into_id is None:
+            break
+        case = case.merged_into
+    return case
+
+
+def _timeline(feedback, case):
+    """The public steps: the submission itself, then the case's public events (no one's name)."""
+    labels = transition_labels()
+    entries = [{"at": _local(feedback.submitted_at), "transition": "submit", "label": labels["submit"],
+                "agency": None, "message": None}]
+    events = (CaseEvent.objects.filter(case=case, is_public=True).exclude(transition="submit")
+              .select_related("agency").order_by("created_at", "pk"))
+    for event in events:
+        entries.append(_timeline_entry(event, labels))
+    return entries
+
+
+def _timeline_entry(event, labels):
+    # An answer waiting for a supervisor is a draft: the public sees only that it is awaited.
+    draft = event.transition == "answer" and event.to_state == State.PENDING_APPROVAL
+    shows_message = event.transition in PUBLIC_MESSAGE_TRANSITIONS and not draft
+    return {
+        "at": _local(event.created_at),
+        "transition": event.transition,
+        "label": str(_("Đang chờ duyệt trả lời") if draft else labels.get(event.transition, event.transition)),
+        "agency": event.agency.name if event.agency_id else None,
+        "message": (event.message or None) if shows_message else None,
+    }
+
+
+def _location(feedback, *, exact=False):
+    if not feedback.has_location:
+        return None
+    if feedback.anonymous and not exact:
+        digits = ANONYMOUS_COORDINATE_DIGITS
+        return {"latitude": round(float(feedback.latitude), digits),
+                "longitude": round(float(feedback.longitude), digits)}
+    return {"latitude": float(feedback.latitude), "longitude": float(feedback.longitude)}
+
+
+def _photos(feedback, build_uri):
+    return [{"url": _url(photo.image.name, build_uri), "thumbnail_url": _url(photo.thumbnail.name, build_uri)}
+            for photo in feedback.photos.all()]
+
+
+def _answer(case, build_uri):
+    if case.state not in ANSWER_SHOWN_STATES or not case.answered_at:
+        return None
+    photos = [{"url": _url(p.image.name, build_uri), "thumbnail_url": _url(p.thumbnail.name, build_uri)}
+              for p in case.result_photos.order_by("created_at", "pk")]
+    return {"text": case.answer, "answered_at": _local(case.answered_at),
+            "agency": case.agency.name if case.agency_id else None, "photos": photos}
+
+
+def _rejection(case):
+    if case.state != State.REJECTED:
+        return None
+    label = RejectReason(case.reject_reason_code).label if case.reject_reason_code in RejectReason.values else ""
+    return {"reason_code": case.reject_reason_code, "reason_label": str(label), "message": case.reject_message}
+
+
+def _named(obj):
+    return {"code": obj.code, "name": obj.name} if obj is not None else None
+
+
+def public_case(feedback, *, build_uri=None) -> dict:
+    """The public view of a submission: its case's status, public timeline and answer.
+
+    Title, description, location, address and photos only with the submitter's consent; an
+    anonymous submitter's position rounded to about 100 m and their address never shown.
+    ``build_uri`` turns file URLs absolute (the API passes ``request.build_absolute_uri``).
+    """
+    case = _surviving_case(feedback)
+    consent = feedback.publish_consent
+    return {
+        "tracking_code": feedback.tracking_code,
+        "status": case.state,
+        "status_label": str(State(case.state).label),
+        "kind": feedback.kind,
+        "kind_label": str(Kind(feedback.kind).label),
+        "category": _named(feedback.category),
+        "title": feedback.title if consent else None,
+        "description": feedback.description if consent else None,
+        "ward": _named(feedback.ward),
+        "location": _location(feedback) if consent else None,
+        "address": feedback.address if consent and not feedback.anonymous and feedback.address else None,
+        "submitted_at": _local(feedback.submitted_at),
+        "photos": _photos(feedback, build_uri) if consent else [],
+        "timeline": _timeline(feedback, case),
+        "answer": _answer(case, build_uri),
+        "rejection": _rejection(case),
+        "due_at": _local(case.due_at) if case.state in OPEN_STATES else None,
+    }
+
+
+def available_citizen_actions(feedback, case=None) -> list[str]:
+    """What the submitter can do now: reply when asked, withdraw before an answer, rate an answer."""
+    case = case or _surviving_case(feedback)
+    actions = []
+    if case.state == State.NEEDS_INFO:
+        actions.append("provide_info")
+    if case.state in OPEN_STATES and case.submissions.count() == 1:
+        actions.append("withdraw")
+    if case.state == State.ANSWERED:
+        actions.append("rate")
+    return actions
+
+
+def _last_info_request(case):
+    event = (CaseEvent.objects.filter(case=case, transition="request_info")
+             .order_by("-created_at", "-pk").only("message", "created_at").first())
+    return {"message": event.message, "at": _local(event.created_at)} if event else None
+
+
+def private_case(feedback, *, build_uri=None) -> dict:
+    """The submitter's view: the public view plus everything they sent and what they can do now."""
+    case = _surviving_case(feedback)
+    view = public_case(feedback, build_uri=build_uri)
+    view.update({
+        "title": feedback.title,
+        "description": feedback.description,
+        "location": _location(feedback, exact=True),
+        "location_from_photo": feedback.location_from_photo,
+        "address": feedback.address or None,
+        "photos": _photos(feedback, build_uri),
+        "contact": {"name": feedback.contact_name, "phone": feedback.contact_phone,
+                    "email": feedback.contact_email},
+        "anonymous": feedback.anonymous,
+        "publish_consent": feedback.publish_consent,
+        "rating": case.rating or None,
+        "actions": available_citizen_actions(feedback, case),
+        "info_request": _last_info_request(case) if case.state == State.NEEDS_INFO else None,
+    })
+    return view
+
+
+def recent_public_cases(limit=10) -> list[dict]:
+    """Newest submissions whose senders consented to publish, public fields only (home page)."""
+    first_thumbnail = Photo.objects.filter(feedback=OuterRef("pk")).order_by("position", "pk").values("thumbnail")[:1]
+    rows = (Feedback.objects.filter(publish_consent=True).exclude(case__state__in=HIDDEN_FROM_HOME)
+            .select_related("case", "category", "ward").annotate(first_thumbnail=Subquery(first_thumbnail))
+            .order_by("-submitted_at", "-pk")[:limit])
+    return [{
+        "tracking_code": row.tracking_code,
+        "title": row.title,
+        "status": row.case.state,
+        "status_label": str(State(row.case.state).label),
+        "kind": row.kind,
+        "category": _named(row.category),
+        "ward": _named(row.ward),
+        "submitted_at": _local(row.submitted_at),
+        "thumbnail_url": default_storage.url(row.first_thumbnail) if row.first_thumbnail else None,
+    } for row in rows]
+
+
+def active_categories(kind: str | None = None) -> list[Category]:
+    """Active categories, those that apply to ``kind`` when given (few rows: filtered in Python
+    because a JSON-list lookup is not portable to SQLite)."""
+    categories = list(Category.objects.active())
+    return [c for c in categories if kind is None or c.applies_to(kind)]
+
+
+def active_wards():
+    return Ward.objects.filter(is_active=True).only("code", "name").order_by("name")

@@ -1,0 +1,384 @@
+"""Intake: turning what a citizen sends into a submission and the case that handles it.
+
+Rules enforced here (field rules live in ``feedback.serializers``, shared by the API and the form):
+
+- Every photo goes through ``core.images.process_image`` before anything is written; a bad photo
+  refuses the whole submission and names the photo ("Ảnh 2: …").
+- A submission, its case, its photos' rows and files are created together or not at all: files
+  written for an attempt that fails are removed.
+- An ``Idempotency-Key`` makes a resend harmless: the same key with the same content returns the
+  first submission (``replayed=True``), the same key with other content is a 409.
+- The private key opening the submitter's page is never stored, only its hash.
+"""
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import random
+import re
+import secrets
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import F, Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import Conflict, NotFound, PaknError, ValidationFailed
+from core.images import ProcessedImage, process_image
+from core.models import Kind
+from feedback.models import Channel, Feedback, Photo, TrackingCounter, hash_private_key
+from feedback.selectors import feedback_by_code
+from workflow.actors import citizen_actor
+from workflow.models import Case
+from workflow import services as workflow
+
+log = logging.getLogger(__name__)
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+IDEMPOTENCY_KEY_PATTERN = re.compile(r"[A-Za-z0-9_\-:.]{8,128}")
+COORDINATE_STEP = Decimal("0.000001")
+# What the request fingerprint covers: a resend must carry the same content to be a replay.
+FINGERPRINT_FIELDS = (
+    "kind", "category", "title", "description", "latitude", "longitude", "address", "ward",
+    "contact_name", "contact_phone", "contact_email", "anonymous", "publish_consent",
+)
+CITIZEN_TEXT_MAX_CHARS = 2000
+BUSY_RETRIES = 6
+BUSY_BACKOFF_SECONDS = 0.02
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    feedback: Feedback
+    private_key: str
+    replayed: bool
+
+
+# --- keys and links --------------------------------------------------------------------------
+
+def private_key_for(idempotency_key: str | None) -> str:
+    """A fresh random key, or, for a request carrying an Idempotency-Key, one derived from it.
+
+    Deriving it (HMAC with the site's secret) lets a replay hand back the same private link
+    without the key ever being stored in clear.
+    """
+    if not idempotency_key:
+        return secrets.token_urlsafe(24)
+    digest = hmac.new(settings.SECRET_KEY.encode(), b"pakn.feedback.private-key:" + idempotency_key.encode(),
+                      hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def private_path(code: str, key: str) -> str:
+    """The submitter's page with their key: ``/theo-doi/BN-2611-0042/?key=…``."""
+    return f"{reverse('feedback:private', kwargs={'code': code})}?{urlencode({'key': key})}"
+
+
+def check_idempotency_key(key: str | None) -> None:
+    if key is not None and not IDEMPOTENCY_KEY_PATTERN.fullmatch(key):
+        raise ValidationFailed(fields={"idempotency_key": [
+            _("Idempotency-Key phải dài 8–128 ký tự, chỉ gồm chữ, số và các dấu - _ : .")]})
+
+
+# --- photos ----------------------------------------------------------------------------------
+
+def check_photo_count(photos: Sequence) -> None:
+    """At most ``PAKN_PHOTO_MAX_COUNT`` photos per submission or per reply."""
+    limit = settings.PAKN_PHOTO_MAX_COUNT
+    if len(photos) > limit:
+        raise ValidationFailed(fields={"photos": [_("Gửi tối đa %(n)d ảnh.") % {"n": limit}]})
+
+
+def _read_photo(photo: bytes | UploadedFile) -> bytes:
+    """The upload's bytes, read only up to one byte past the limit (the pipeline refuses it)."""
+    if isinstance(photo, (bytes, bytearray, memoryview)):
+        return bytes(photo)
+    photo.seek(0)
+    return photo.read(settings.PAKN_PHOTO_MAX_BYTES + 1)
+
+
+def _process_photos(raw_photos: Sequence[bytes]) -> list[ProcessedImage]:
+    """Run every photo through the pipeline; the first refusal names the photo it came from."""
+    processed = []
+    for number, raw in enumerate(raw_photos, start=1):
+        try:
+            processed.append(process_image(raw))
+        except PaknError as exc:
+            message = _("Ảnh %(n)d: %(reason)s") % {"n": number, "reason": exc.message}
+            raise type(exc)(message, code=exc.code, fields={"photos": [message]}) from exc
+    return processed
+
+
+def _save_photos(feedback, processed, *, first_position, written):
+    """Photo rows and files; file names are random, never derived from the citizen or the upload."""
+    for offset, image in enumerate(processed):
+        photo = Photo(feedback=feedback, width=image.width, height=image.height,
+                      source_format=image.source_format, position=first_position + offset)
+        name = f"{secrets.token_hex(12)}.jpg"
+        photo.image.save(name, ContentFile(image.content), save=False)
+        written.append(photo.image.name)
+        photo.thumbnail.save(name, ContentFile(image.thumbnail), save=False)
+        written.append(photo.thumbnail.name)
+        photo.save()
+
+
+def _delete_files(names):
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            log.warning("could not remove a photo file left by a failed submission")
+
+
+# --- tracking codes --------------------------------------------------------------------------
+
+def next_tracking_code(now) -> str:
+    """``{prefix}-{YYMM}-{NNNN}``: the month in Vietnam's time and its running number.
+
+    The counter row is bumped with one UPDATE (a row lock on PostgreSQL, the write lock on
+    SQLite), so two intakes at once never share a number. Call inside the intake transaction.
+    """
+    period = timezone.localtime(now, LOCAL_TZ).strftime("%y%m")
+    if not TrackingCounter.objects.filter(period=period).update(value=F("value") + 1):
+        try:
+            with transaction.atomic():
+                TrackingCounter.objects.create(period=period, value=1)
+        except IntegrityError:  # another intake created this month's row first
+            TrackingCounter.objects.filter(period=period).update(value=F("value") + 1)
+    value = TrackingCounter.objects.values_list("value", flat=True).get(period=period)
+    return f"{settings.PAKN_TRACKING_PREFIX}-{period}-{value:04d}"
+
+
+# --- idempotency -----------------------------------------------------------------------------
+
+def _plain(value):
+    if hasattr(value, "code"):
+        return value.code
+    if isinstance(value, Decimal):
+        return str(value.quantize(COORDINATE_STEP))
+    return value
+
+
+def request_fingerprint(fields: dict, raw_photos: Sequence[bytes]) -> str:
+    """sha256 over the normalised fields and every photo's bytes, in order."""
+    digest = hashlib.sha256()
+    canonical = {name: _plain(fields.get(name)) for name in FINGERPRINT_FIELDS}
+    digest.update(json.dumps(canonical, sort_keys=True, ensure_ascii=False, default=str).encode())
+    for raw in raw_photos:
+        digest.update(hashlib.sha256(raw).digest())
+    return digest.hexdigest()
+
+
+def _retrying_when_busy(work):
+    """Run ``work()``, trying again a few times if SQLite reports its lock as busy.
+
+    SQLite lets one writer at a time; a lock the busy timeout cannot wait out (shared-cache
+    databases, a stale read snapshot) surfaces as "database is locked". Losing a citizen's
+    submission to that would be wrong, so intake waits and retries. Inside a caller's own
+    transaction a retry cannot help (the locks held stay held), so the error goes up as is.
+    """
+    for attempt in range(BUSY_RETRIES + 1):
+        try:
+            return work()
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == BUSY_RETRIES or transaction.get_connection().in_atomic_block:
+                raise
+            time.sleep(BUSY_BACKOFF_SECONDS * 2**attempt * (1 + random.random()))
+    raise AssertionError("unreachable")
+
+
+def _replay(idempotency_key, fingerprint) -> SubmissionResult | None:
+    """The first answer for this key, or None when the key is new; other content is a conflict."""
+    if not idempotency_key:
+        return None
+    existing = Feedback.objects.select_related("case").filter(idempotency_key=idempotency_key).first()
+    if existing is None:
+        return None
+    if not hmac.compare_digest(existing.request_fingerprint, fingerprint):
+        raise Conflict(_("Idempotency-Key này đã được dùng cho một phản ánh có nội dung khác. "
+                         "Hãy dùng một khóa mới cho phản ánh mới."), code="idempotency_conflict")
+    return SubmissionResult(existing, private_key_for(idempotency_key), replayed=True)
+
+
+# --- submitting ------------------------------------------------------------------------------
+
+def _with_photo_location(fields: dict, processed) -> dict:
+    """Offer the first photo's GPS position as the location when no coordinates were given."""
+    if fields.get("latitude") is not None or fields.get("longitude") is not None:
+        return {**fields, "location_from_photo": False}
+    gps = next((image.gps for image in processed if image.gps), None)
+    if gps is None:
+        return {**fields, "location_from_photo": False}
+    latitude, longitude = (Decimal(str(value)).quantize(COORDINATE_STEP, ROUND_HALF_UP) for value in gps)
+    return {**fields, "latitude": latitude, "longitude": longitude, "location_from_photo": True}
+
+
+def _without_contact_if_anonymous(fields: dict) -> dict:
+    """An anonymous submission keeps no name, phone or email, whatever the client also sent."""
+    if not fields.get("anonymous"):
+        return fields
+    return {**fields, "contact_name": "", "contact_phone": "", "contact_email": ""}
+
+
+def _require_location(fields: dict) -> None:
+    """An on-site problem must be findable: coordinates, an address or a ward."""
+    if fields["kind"] != Kind.ON_SITE:
+        return
+    if fields.get("latitude") is None and not (fields.get("address") or "").strip() and not fields.get("ward"):
+        raise ValidationFailed(fields={"location": [
+            _("Cho biết vị trí: chọn trên bản đồ, nhập địa chỉ hoặc chọn phường/xã.")]})
+
+
+def _feedback_values(fields: dict) -> dict:
+    names = ("kind", "category", "title", "description", "latitude", "longitude", "location_from_photo",
+             "address", "ward", "contact_name", "contact_phone", "contact_email", "anonymous", "publish_consent")
+    values = {name: fields.get(name) for name in names}
+    for name in ("address", "contact_name", "contact_phone", "contact_email"):
+        values[name] = values[name] or ""
+    for name in ("anonymous", "publish_consent", "location_from_photo"):
+        values[name] = bool(values[name])
+    return values
+
+
+def _create_submission(*, fields, processed, private_key, idempotency_key, fingerprint, channel,
+                       device_class, language, entered_by) -> Feedback:
+    """Case, submission, photo rows and files in one transaction; files removed if it fails."""
+    written = []
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            code = next_tracking_code(now)  # first statement is a write: takes the lock up front
+            case = workflow.case_open(kind=fields["kind"], category=fields["category"], title=fields["title"],
+                                      ward=fields.get("ward"), submitted_at=now, device_class=device_class)
+            feedback = Feedback.objects.create(
+                tracking_code=code, private_key_hash=hash_private_key(private_key), case=case,
+                idempotency_key=idempotency_key or None, request_fingerprint=fingerprint,
+                language=language, channel=channel, device_class=device_class, entered_by=entered_by,
+                submitted_at=now, **_feedback_values(fields),
+            )
+            _save_photos(feedback, processed, first_position=0, written=written)
+    except BaseException:
+        _delete_files(written)
+        raise
+    return feedback
+
+
+def feedback_submit(*, fields: dict, photos: Sequence[bytes | UploadedFile] = (), channel: str,
+                    device_class: str, idempotency_key: str | None = None, language: str = "vi",
+                    entered_by=None) -> SubmissionResult:
+    """Take in one submission: photos checked first, then case + submission + photos atomically.
+
+    ``fields`` are values already validated by ``feedback.serializers.validate_submission``.
+    A repeated ``idempotency_key`` with the same content returns the first result
+    (``replayed=True``), including when two copies race (the unique key decides the winner).
+    """
+    if channel not in Channel.values:
+        raise ValueError(f"unknown channel {channel!r}")
+    check_idempotency_key(idempotency_key)
+    check_photo_count(photos)
+    fields = _without_contact_if_anonymous(fields)
+    raw_photos = [_read_photo(photo) for photo in photos]
+    fingerprint = request_fingerprint(fields, raw_photos)
+    replay = _retrying_when_busy(lambda: _replay(idempotency_key, fingerprint))
+    if replay:
+        return replay
+    processed = _process_photos(raw_photos)
+    fields = _with_photo_location(fields, processed)
+    _require_location(fields)
+    private_key = private_key_for(idempotency_key)
+    try:
+        feedback = _retrying_when_busy(lambda: _create_submission(
+            fields=fields, processed=processed, private_key=private_key, idempotency_key=idempotency_key,
+            fingerprint=fingerprint, channel=channel, device_class=device_class, language=language,
+            entered_by=entered_by,
+        ))
+    except IntegrityError:
+        # A concurrent copy of this request won the unique key: answer with its result.
+        replay = _retrying_when_busy(lambda: _replay(idempotency_key, fingerprint))
+        if replay is None:
+            raise
+        return replay
+    return SubmissionResult(feedback, private_key, replayed=False)
+
+
+# --- the submitter's own actions ---------------------------------------------------------------
+
+def feedback_for_submitter(code: str, key: str | None) -> Feedback | None:
+    """The submission when ``key`` is its private key; None otherwise (a code alone opens nothing)."""
+    if not isinstance(key, str) or not key:
+        return None
+    feedback = feedback_by_code(code)
+    if feedback is None or not feedback.key_matches(key):
+        return None
+    return feedback
+
+
+def _citizen_text(data, name, *, required_message=None):
+    value = data.get(name)
+    value = "" if value is None else str(value).strip()
+    if len(value) > CITIZEN_TEXT_MAX_CHARS:
+        raise ValidationFailed(fields={name: [_("Tối đa %(n)d ký tự.") % {"n": CITIZEN_TEXT_MAX_CHARS}]})
+    if required_message and not value:
+        raise ValidationFailed(fields={name: [required_message]})
+    return value
+
+
+def _provide_info(feedback, actor, data, photos):
+    """The citizen's reply, with any extra photos stored on their submission in the same transaction."""
+    message = _citizen_text(data, "message", required_message=_("Nhập thông tin bổ sung."))
+    check_photo_count(photos)
+    processed = _process_photos([_read_photo(photo) for photo in photos])
+    written = []
+    try:
+        with transaction.atomic():
+            case = workflow.case_provide_info(case=feedback.case, actor=actor, message=message)
+            position = (feedback.photos.aggregate(last=Max("position"))["last"] or 0) + 1
+            _save_photos(feedback, processed, first_position=position, written=written)
+    except BaseException:
+        _delete_files(written)
+        raise
+    return case
+
+
+def _withdraw(feedback, actor, data, photos):
+    # A merged case answers several submitters: one of them cannot withdraw it for all.
+    if feedback.case.submissions.count() > 1:
+        raise Conflict(_("Phản ánh đã được gộp với phản ánh của người khác nên không thể rút."),
+                       code="illegal_transition")
+    message = _citizen_text(data, "message")
+    return workflow.case_withdraw(case=feedback.case, actor=actor, message=message)
+
+
+def _rate(feedback, actor, data, photos):
+    comment = _citizen_text(data, "comment")
+    return workflow.case_rate(case=feedback.case, actor=actor, rating=data.get("rating") or "", comment=comment)
+
+
+CITIZEN_ACTIONS = {"provide_info": _provide_info, "withdraw": _withdraw, "rate": _rate}
+
+
+def citizen_action(*, code: str, key: str, name: str, data: dict, photos=(), device_class: str) -> Case:
+    """One of the submitter's own actions on their case, proven by the private key.
+
+    A wrong or missing key is "not found", like an unknown code, so a code alone reveals nothing.
+    Names: ``provide_info`` (``message``, optional photos), ``withdraw``, ``rate`` (``rating``,
+    optional ``comment``).
+    """
+    feedback = feedback_for_submitter(code, key)
+    action = CITIZEN_ACTIONS.get(name)
+    if feedback is None or action is None:
+        raise NotFound()
+    actor = citizen_actor(feedback.case_id, device_class=device_class)
+    return action(feedback, actor, data, photos)
