@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+"""The metrics API under /api/v1/ (wired by config.urls)."""
+from django.urls import path
 
-urlpatterns = []
+from metrics import api
+
+urlpatterns = [
+    path("metrics/summary/", api.SummaryView.as_view(), name="api-metrics-summary"),
+    path("metrics/breakdown/", api.BreakdownView.as_view(), name="api-metrics-breakdown"),
+]

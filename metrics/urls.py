@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+"""The dashboard under /dashboard/."""
+from django.urls import path, re_path
+
+from metrics import views
 
 app_name = "metrics"
-urlpatterns = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    re_path(r"^export/(?P<table>agency|category|cases)\.(?P<fmt>csv|xlsx)$", views.export, name="export"),
+]

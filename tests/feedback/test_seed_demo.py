@@ -24,11 +24,6 @@ FROZEN_NOW = datetime(2026, 3, 11, 10, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 BAC_NINH_WARDS = len(list(SourceWard.iter_by_province(ProvinceCode(24))))
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def seed(**options):
     out, err = io.StringIO(), io.StringIO()
     with time_machine.travel(FROZEN_NOW, tick=False):

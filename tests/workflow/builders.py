@@ -74,9 +74,3 @@ def _beyond_routing(world, case, state, agency):
         services.case_close(case=case, actor=act(world.receptionist))
         return reload(case)
     raise ValueError(state)
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The cast's passwords are hashed once per test; a slow hasher would dominate the run."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

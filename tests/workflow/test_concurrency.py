@@ -10,7 +10,7 @@ from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from core.errors import Conflict
-from tests.workflow.builders import act, case_in, fast_passwords  # noqa: F401
+from tests.workflow.builders import act, case_in  # noqa: F401
 from workflow import services
 from workflow.models import CaseEvent, State
 

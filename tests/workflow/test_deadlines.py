@@ -11,7 +11,7 @@ import time_machine
 from django.core.management import call_command
 
 from core.errors import Conflict
-from tests.workflow.builders import act, at, case_in, fast_passwords, new_case, reload  # noqa: F401
+from tests.workflow.builders import act, at, case_in, new_case, reload  # noqa: F401
 from workflow import selectors, services
 from workflow.actors import citizen_actor
 from workflow.models import CaseEvent, DeadlinePolicy, Priority, State

@@ -6,7 +6,7 @@ province supervisor at the root of the tree; ``nobody`` has an account but no ro
 import pytest
 from rest_framework.test import APIClient
 
-from tests.workflow.builders import act, case_in, fast_passwords, new_case  # noqa: F401
+from tests.workflow.builders import act, case_in, new_case  # noqa: F401
 from workflow import permissions, selectors
 from workflow.models import Case, State
 

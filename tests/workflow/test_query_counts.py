@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from tests.factories import make_feedback
-from tests.workflow.builders import act, case_in, fast_passwords, new_case  # noqa: F401
+from tests.workflow.builders import act, case_in, new_case  # noqa: F401
 from workflow import selectors, services
 from workflow.models import State
 

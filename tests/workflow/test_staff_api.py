@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
 from tests.factories import PASSWORD, AgencyFactory, CategoryFactory
-from tests.workflow.builders import act, case_in, fast_passwords, new_case, reload  # noqa: F401
+from tests.workflow.builders import act, case_in, new_case, reload  # noqa: F401
 from workflow import selectors, services
 from workflow.models import CaseEvent, RoutingRule, State
 

@@ -8,7 +8,7 @@ import time_machine
 
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from feedback.models import Feedback
-from tests.workflow.builders import act, at, case_in, fast_passwords, new_case, reload, superuser_actor  # noqa: F401
+from tests.workflow.builders import act, at, case_in, new_case, reload, superuser_actor  # noqa: F401
 from workflow import services
 from workflow.models import OPEN_STATES, CaseEvent, State
 from workflow.transitions import TRANSITION_FIELDS, perform_transition

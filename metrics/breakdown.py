@@ -1,0 +1,160 @@
+"""The figures per group (agency, category, ward, channel, device class, month, week), by GROUP BY.
+
+Each row has the group's submissions and mobile handling indicator (counted over submissions, by
+their own channel and device class), its cases, answers, on-time answers and median response in
+working hours (over the cases submitted in the period, grouped by the case's agency, category,
+ward, or its first submission's channel and device class), and the cases overdue now. Agency rows
+are each agency on its own (not its subtree); cases no agency holds yet have a row of their own.
+A few grouped queries each; the rows are merged by key.
+"""
+from datetime import date
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.models import Category, Ward
+from feedback.models import Channel, DeviceClass
+from metrics import selectors
+from metrics.percentiles import distribution
+from metrics.scope import origin
+from workflow.models import OPEN_STATES, Agency
+from workflow.working_time import LOCAL_TZ
+
+BREAKDOWN_KEYS = ("agency", "category", "ward", "channel", "device", "month", "week")
+TIME_KEYS = ("month", "week")
+_SUBMISSION_FIELDS = {"agency": "case__agency__code", "category": "case__category__code",
+                      "ward": "case__ward__code", "channel": "channel", "device": "device_class"}
+_TRUNC = {"month": TruncMonth, "week": TruncWeek}
+
+
+def _submission_key(by):
+    if by in TIME_KEYS:
+        return _TRUNC[by]("submitted_at", tzinfo=LOCAL_TZ)
+    return F(_SUBMISSION_FIELDS[by])
+
+
+def _case_key(by):
+    if by in TIME_KEYS:
+        return _TRUNC[by]("submitted_at", tzinfo=LOCAL_TZ)
+    if by in ("channel", "device"):
+        return origin("channel" if by == "channel" else "device_class")
+    return F(f"{by}__code")
+
+
+def _normal(by, value):
+    """One key whatever the driver returned: a code, "YYYY-MM" for a month, "YYYY-MM-DD" for a week."""
+    if value is None or by not in TIME_KEYS:
+        return value
+    return str(value)[:7] if by == "month" else str(value)[:10]
+
+
+def _empty_row(key):
+    return {"key": key, "label": "", "submissions": 0, "mobile_submissions": 0,
+            "mobile_handling_rate": selectors.ratio(0, 0), "cases": 0, "answered": 0,
+            "on_time": selectors.ratio(0, 0), "overdue": 0, "median_response_working_hours": None}
+
+
+def breakdown(*, by, filters, actor, now=None):
+    """The rows for ``by`` (one of ``BREAKDOWN_KEYS``), in the key's natural order."""
+    if by not in BREAKDOWN_KEYS:
+        raise ValueError(f"Unknown breakdown: {by}")
+    now = now or timezone.now()
+    rows = {}
+
+    def row(key):
+        return rows.setdefault(_normal(by, key), _empty_row(_normal(by, key)))
+
+    _add_submissions(row, by, filters, actor)
+    _add_cases(row, by, filters, actor)
+    _add_overdue(row, by, filters, actor, now)
+    _add_labels(rows, by)
+    return sorted(rows.values(), key=lambda r: (r["key"] is None, r["key"] if by in TIME_KEYS else r["label"]))
+
+
+def _add_submissions(row, by, filters, actor):
+    grouped = selectors.submissions_in(filters=filters, actor=actor).values(k=_submission_key(by)).annotate(
+        submissions=Count("pk"), mobile_submissions=Count("pk", filter=Q(device_class=DeviceClass.MOBILE)),
+        **selectors.indicator_counts())
+    for r in grouped:
+        target = row(r["k"])
+        target.update(submissions=r["submissions"], mobile_submissions=r["mobile_submissions"],
+                      mobile_handling_rate=selectors.ratio(r["indicator_numerator"], r["indicator_denominator"]))
+
+
+def _add_cases(row, by, filters, actor):
+    """One grouped query: cases, answered, on time, and the median response in working hours."""
+    cases = selectors.cases_submitted_in(filters=filters, actor=actor)
+    grouped = distribution(cases, {"working": selectors.answered_only("response_working_seconds")},
+                           fractions={"median": 0.5}, group_by=_case_key(by),
+                           counts={k: selectors.CASE_COUNTS[k] for k in ("answered", "answered_on_time")})
+    for key, stats in grouped.items():
+        counts = stats["counts"]
+        row(key).update(cases=stats["rows"], answered=counts["answered"],
+                        on_time=selectors.ratio(counts["answered_on_time"], counts["answered"]),
+                        median_response_working_hours=selectors.hours(stats["working"]["median"]))
+
+
+def _add_overdue(row, by, filters, actor, now):
+    """Overdue now; for month and week rows, among the cases submitted in the period."""
+    scope = selectors.cases_submitted_in if by in TIME_KEYS else selectors.cases_matching
+    grouped = scope(filters=filters, actor=actor).filter(state__in=OPEN_STATES, due_at__lt=now) \
+        .values(k=_case_key(by)).annotate(overdue=Count("pk"))
+    for r in grouped:
+        row(r["k"])["overdue"] = r["overdue"]
+
+
+def _add_labels(rows, by):
+    labels = _labels(by, [k for k in rows if k is not None])
+    for key, r in rows.items():
+        r["label"] = labels.get(key) or _missing_label(by)
+
+
+def _labels(by, keys):
+    if by == "agency":
+        return {a.code: a.name for a in Agency.objects.filter(code__in=keys).only("code", "name_vi", "name_en")}
+    if by == "category":
+        return {c.code: c.name for c in Category.objects.filter(code__in=keys).only("code", "name_vi", "name_en")}
+    if by == "ward":
+        return dict(Ward.objects.filter(code__in=keys).values_list("code", "name"))
+    if by == "channel":
+        return {k: str(v) for k, v in Channel.choices}
+    if by == "device":
+        return {k: str(v) for k, v in DeviceClass.choices}
+    if by == "month":
+        return {k: f"{k[5:7]}/{k[:4]}" for k in keys}
+    return {k: date.fromisoformat(k).strftime("%d/%m/%Y") for k in keys}
+
+
+def _missing_label(by):
+    return _("Chưa giao cơ quan") if by == "agency" else _("Không rõ")
+
+
+def trend_start(filters, months=12):
+    """The first day of the trend: 12 months back from the period's last month, or the period's start."""
+    end = filters.date_to
+    month_index = end.year * 12 + end.month - 1 - (months - 1)
+    first = date(month_index // 12, month_index % 12 + 1, 1)
+    return min(first, filters.date_from)
+
+
+def indicator_trend(*, filters, actor, months=12):
+    """The indicator month by month (local months), every month present, oldest first."""
+    trend_filters = filters.with_period(trend_start(filters, months), filters.date_to)
+    grouped = selectors.submissions_in(filters=trend_filters, actor=actor) \
+        .values(k=_submission_key("month")).annotate(**selectors.indicator_counts())
+    counts = {_normal("month", r["k"]): r for r in grouped}
+    result = []
+    for key in _months(trend_filters.date_from, trend_filters.date_to):
+        r = counts.get(key, {"indicator_numerator": 0, "indicator_denominator": 0})
+        result.append({"month": key, "label": f"{key[5:7]}/{key[:4]}",
+                       **selectors.ratio(r["indicator_numerator"], r["indicator_denominator"])})
+    return result
+
+
+def _months(first, last):
+    index, stop = first.year * 12 + first.month - 1, last.year * 12 + last.month - 1
+    while index <= stop:
+        yield f"{index // 12:04d}-{index % 12 + 1:02d}"
+        index += 1

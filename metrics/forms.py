@@ -1,0 +1,74 @@
+"""The filters of every metric, read the same way by the API, the dashboard and the exports.
+
+Dates are ``YYYY-MM-DD`` calendar days in Vietnam; by default the period runs from the first day
+of the current month to today. Agency, category and ward are codes; an agency outside what the
+viewer may see is not a valid choice.
+"""
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import ValidationFailed
+from core.models import Category, Ward
+from feedback.models import Channel, DeviceClass
+from metrics.scope import MetricsFilter, visible_agencies
+
+DATE_FORMATS = ["%Y-%m-%d"]
+
+
+def today_local():
+    return timezone.localdate()
+
+
+class MetricsFilterForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Cơ quan"), queryset=None, to_field_name="code", required=False,
+                                    empty_label=_("Tất cả cơ quan"))
+    category = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=Category.objects.all(), to_field_name="code",
+                                      required=False, empty_label=_("Tất cả lĩnh vực"))
+    ward = forms.ModelChoiceField(label=_("Phường/xã"), queryset=Ward.objects.all(), to_field_name="code",
+                                  required=False, empty_label=_("Tất cả phường/xã"))
+    channel = forms.ChoiceField(label=_("Kênh"), choices=[("", _("Mọi kênh")), *Channel.choices], required=False)
+    device = forms.ChoiceField(label=_("Thiết bị"), choices=[("", _("Mọi thiết bị")), *DeviceClass.choices],
+                               required=False)
+
+    def __init__(self, data=None, *, actor, **kwargs):
+        super().__init__(data, **kwargs)
+        today = today_local()
+        # "from" is a Python keyword, so the two date fields are added by name.
+        self.fields = {
+            "from": forms.DateField(label=_("Từ ngày"), required=False, input_formats=DATE_FORMATS,
+                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                    initial=today.replace(day=1)),
+            "to": forms.DateField(label=_("Đến ngày"), required=False, input_formats=DATE_FORMATS,
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                  initial=today),
+            **self.fields,
+        }
+        self.fields["agency"].queryset = visible_agencies(actor)
+
+    def clean(self):
+        cleaned = super().clean()
+        if "from" in cleaned and "to" in cleaned:
+            cleaned["from"] = cleaned["from"] or self.fields["from"].initial
+            cleaned["to"] = cleaned["to"] or self.fields["to"].initial
+            if cleaned["from"] > cleaned["to"]:
+                self.add_error("to", _("Ngày kết thúc phải sau hoặc trùng ngày bắt đầu."))
+        return cleaned
+
+    def filters(self):
+        """The valid form's ``MetricsFilter``."""
+        c = self.cleaned_data
+        return MetricsFilter(date_from=c["from"], date_to=c["to"], agency=c.get("agency"), category=c.get("category"),
+                             ward=c.get("ward"), channel=c.get("channel") or "", device=c.get("device") or "")
+
+
+def parse_filters(data, *, actor):
+    """The filters in ``data`` (query parameters); ``ValidationFailed`` with field errors otherwise."""
+    form = MetricsFilterForm(data, actor=actor)
+    if not form.is_valid():
+        raise ValidationFailed(fields={name: [str(e) for e in errors] for name, errors in form.errors.items()})
+    return form.filters()
+
+
+def default_filters(*, actor):
+    return parse_filters({}, actor=actor)

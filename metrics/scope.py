@@ -1,0 +1,102 @@
+"""What a set of metrics covers: the period and filters asked for, within what the viewer may see.
+
+* Period: ``date_from`` to ``date_to`` inclusive, as calendar days in Vietnam: from 00:00 local
+  time on the first day to 00:00 local time on the day after the last, turned into instants.
+* Agency means the agency and its whole subtree; category and ward are the case's.
+* Channel and device class belong to submissions. A submission-based figure (the mobile handling
+  indicator, the mobile share) uses each submission's own; a case-based figure (response times,
+  on-time, backlog, satisfaction) uses those of the case's first submission, so every case counts
+  once.
+* Scope: reception, a superuser and a supervisor at a root of the agency tree (the province) see
+  every case; a supervisor sees their agency's subtree; an officer their own agency.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import OuterRef, Q, Subquery
+
+from core.errors import PermissionDenied
+from workflow.working_time import LOCAL_TZ
+
+
+@dataclass(frozen=True)
+class MetricsFilter:
+    date_from: date
+    date_to: date
+    agency: object = None
+    category: object = None
+    ward: object = None
+    channel: str = ""
+    device: str = ""
+
+    @property
+    def start(self):
+        return datetime.combine(self.date_from, time.min, tzinfo=LOCAL_TZ)
+
+    @property
+    def end(self):
+        return datetime.combine(self.date_to + timedelta(days=1), time.min, tzinfo=LOCAL_TZ)
+
+    def with_period(self, date_from, date_to):
+        return MetricsFilter(date_from, date_to, self.agency, self.category, self.ward, self.channel, self.device)
+
+
+def sees_everything(actor):
+    """Reception, superusers and a supervisor of a root agency ("/<id>/") see the whole province."""
+    return actor.is_superuser or actor.is_reception or any(p.count("/") == 2 for p in actor.supervised_paths)
+
+
+def case_scope(actor, prefix=""):
+    """Q over cases (reached through ``prefix``, e.g. "case__") that ``actor``'s metrics cover."""
+    if not actor.is_staff_member:
+        raise PermissionDenied()
+    if sees_everything(actor):
+        return Q()
+    # The agencies as a small subquery (agency_id IN (SELECT id …)) rather than a join to every case.
+    return Q(**{f"{prefix}agency_id__in": visible_agencies(actor, active_only=False).values("pk")})
+
+
+def case_conditions(filters, actor, prefix=""):
+    """Scope plus the case-level filters (agency subtree, category, ward)."""
+    from workflow.models import Agency
+
+    q = case_scope(actor, prefix)
+    if filters.agency is not None:
+        subtree = Agency.objects.filter(path__startswith=filters.agency.path).values("pk")
+        q &= Q(**{f"{prefix}agency_id__in": subtree})
+    if filters.category is not None:
+        q &= Q(**{f"{prefix}category": filters.category})
+    if filters.ward is not None:
+        q &= Q(**{f"{prefix}ward": filters.ward})
+    return q
+
+
+def origin(field):
+    """A case's first submission's ``field`` (channel or device class), as a subquery."""
+    from feedback.models import Feedback
+
+    first = Feedback.objects.filter(case=OuterRef("pk")).order_by("submitted_at", "pk").values(field)[:1]
+    return Subquery(first)
+
+
+def with_origin_filters(cases, filters):
+    """Cases whose first submission came through the filtered channel and device class."""
+    if filters.channel:
+        cases = cases.alias(origin_channel=origin("channel")).filter(origin_channel=filters.channel)
+    if filters.device:
+        cases = cases.alias(origin_device=origin("device_class")).filter(origin_device=filters.device)
+    return cases
+
+
+def visible_agencies(actor, *, active_only=True):
+    """Agencies the actor may filter on and see rows for: their own, and every agency under one
+    they supervise."""
+    from workflow.models import Agency
+
+    agencies = Agency.objects.filter(is_active=True) if active_only else Agency.objects.all()
+    if sees_everything(actor):
+        return agencies
+    visible = Q(pk__in=sorted(actor.agency_ids))
+    for path in actor.supervised_paths:
+        visible |= Q(path__startswith=path)
+    return agencies.filter(visible)
