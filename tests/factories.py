@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.models import Category, Kind, Ward
 from feedback.models import Channel, DeviceClass, Feedback, hash_private_key
-from workflow.models import Agency, AgencyKind, Membership, Role
+from workflow.models import Agency, AgencyKind, Membership
 from workflow.services import case_open
 
 PASSWORD = "test-pass-2026"

@@ -3,7 +3,6 @@ import io
 import json
 import os
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 from PIL.TiffImagePlugin import IFDRational
@@ -78,9 +77,3 @@ def post_json(client, data, url=SUBMIT_URL, **headers):
 def media_files(root):
     return sorted(os.path.relpath(os.path.join(folder, name), root)
                   for folder, _dirs, names in os.walk(root) for name in names)
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT

@@ -11,7 +11,7 @@ import time_machine
 from django.utils import timezone
 
 from feedback.models import Feedback
-from tests.feedback import DESKTOP_UA, PHONE_UA, jpeg, media, post_json, procedure_json, upload  # noqa: F401
+from tests.feedback import DESKTOP_UA, PHONE_UA, jpeg, post_json, procedure_json, upload
 from workflow.actors import staff_actor
 from workflow.models import CaseEvent
 from workflow.services import case_accept, case_answer, case_merge, case_request_info, case_route

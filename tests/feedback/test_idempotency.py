@@ -7,8 +7,8 @@ from django.db import connection, connections
 
 from feedback.models import Feedback, Photo
 from feedback.services import feedback_submit
-from tests.feedback import (  # noqa: F401 (media is a fixture)
-    jpeg, media, media_files, on_site_data, post_json, post_multipart, procedure_json, upload,
+from tests.feedback import (
+    jpeg, media_files, on_site_data, post_json, post_multipart, procedure_json, upload,
 )
 from workflow.models import Case
 

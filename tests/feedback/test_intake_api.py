@@ -14,8 +14,8 @@ from core.errors import ValidationFailed
 from core.models import Ward
 from feedback.models import Feedback, Photo
 from tests.factories import CategoryFactory
-from tests.feedback import (  # noqa: F401 (media is a fixture)
-    DESKTOP_UA, PHONE_UA, jpeg, media, media_files, on_site_data, post_json, post_multipart, procedure_json, upload,
+from tests.feedback import (
+    DESKTOP_UA, PHONE_UA, jpeg, media_files, on_site_data, post_json, post_multipart, procedure_json, upload,
 )
 from workflow.models import Case, CaseEvent
 

@@ -13,7 +13,7 @@ from feedback.models import Photo
 from feedback.selectors import feedback_by_code, private_case, public_case, recent_public_cases
 from feedback.services import feedback_submit
 from tests.factories import make_feedback
-from tests.feedback import CONTACT, jpeg, media  # noqa: F401
+from tests.feedback import CONTACT, jpeg
 from workflow.actors import staff_actor
 from workflow.models import CasePhoto
 from workflow.services import (

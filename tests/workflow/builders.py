@@ -2,7 +2,6 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 
 from tests.factories import make_feedback
 from workflow import services
