@@ -1,8 +1,8 @@
 """Every app's URLs, wired in one place (config is the only module that knows all the apps)."""
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.views import healthz
@@ -27,5 +27,8 @@ urlpatterns = [
     path("", include("feedback.urls")),
 ]
 
-if settings.DEBUG or settings.PAKN_SERVE_MEDIA:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.PAKN_SERVE_MEDIA:
+    # One-machine setups serve photos themselves (Django's static() helper would do nothing
+    # with DEBUG off); behind a proxy or with object storage, turn this off.
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns.append(re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))

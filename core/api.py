@@ -5,6 +5,7 @@ Business errors (``core.errors.PaknError``) and DRF's own exceptions are mapped 
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -53,6 +54,10 @@ def _drf_error(exc, response):
 def exception_handler(exc, context):
     if isinstance(exc, PaknError):
         return error_response(exc.message, code=exc.code, status_code=exc.status, fields=exc.fields)
+    if isinstance(exc, RequestDataTooBig):
+        return error_response(_("Dữ liệu gửi lên quá lớn."), code="too_large", status_code=413)
+    if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+        return error_response(_("Gửi quá nhiều trường hoặc tệp."), code="too_many_parts", status_code=400)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

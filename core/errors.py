@@ -1,6 +1,6 @@
 """One family of business errors, mapped once to the API's error shape.
 
-Services raise these; ``config.api.exception_handler`` turns them (and DRF's own errors) into
+Services raise these; ``core.api.exception_handler`` turns them (and DRF's own errors) into
 ``{"message": …, "code": …, "fields": …}`` with the matching HTTP status. Messages are shown to
 people, so they are translatable and never carry personal data.
 """

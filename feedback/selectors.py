@@ -16,8 +16,10 @@ from workflow.models import OPEN_STATES, CaseEvent, RejectReason, State
 
 MAX_MERGE_HOPS = 20
 ANONYMOUS_COORDINATE_DIGITS = 3  # about 100 m: the street, not the house
-# Steps whose message is meant for the citizen and so may be shown publicly.
+# Steps whose message is meant for the citizen. The answer is public; the others speak of the
+# submitter's own matter, so the public sees them only with the submitter's consent.
 PUBLIC_MESSAGE_TRANSITIONS = ("request_info", "reject", "answer")
+CONSENT_MESSAGE_TRANSITIONS = ("request_info", "reject")
 ANSWER_SHOWN_STATES = (State.ANSWERED, State.CLOSED)
 HIDDEN_FROM_HOME = (State.REJECTED, State.WITHDRAWN, State.MERGED)
 
@@ -30,6 +32,7 @@ def transition_labels():
         "provide_info": _("Đã bổ sung thông tin"),
         "reject": _("Từ chối tiếp nhận"),
         "merge": _("Đã gộp với phản ánh trùng"),
+        "merge_in": _("Nhận thêm phản ánh trùng"),
         "accept": _("Cơ quan đã nhận xử lý"),
         "return": _("Trả lại bộ phận tiếp nhận"),
         "transfer": _("Đã chuyển cơ quan khác xử lý"),
@@ -72,7 +75,7 @@ def _surviving_case(feedback):
     return case
 
 
-def _timeline(feedback, case):
+def _timeline(feedback, case, *, with_messages):
     """The public steps: the submission itself, then the case's public events (no one's name)."""
     labels = transition_labels()
     entries = [{"at": _local(feedback.submitted_at), "transition": "submit", "label": labels["submit"],
@@ -80,14 +83,15 @@ def _timeline(feedback, case):
     events = (CaseEvent.objects.filter(case=case, is_public=True).exclude(transition="submit")
               .select_related("agency").order_by("created_at", "pk"))
     for event in events:
-        entries.append(_timeline_entry(event, labels))
+        entries.append(_timeline_entry(event, labels, with_messages=with_messages))
     return entries
 
 
-def _timeline_entry(event, labels):
+def _timeline_entry(event, labels, *, with_messages):
     # An answer waiting for a supervisor is a draft: the public sees only that it is awaited.
     draft = event.transition == "answer" and event.to_state == State.PENDING_APPROVAL
-    shows_message = event.transition in PUBLIC_MESSAGE_TRANSITIONS and not draft
+    shows_message = event.transition in PUBLIC_MESSAGE_TRANSITIONS and not draft and (
+        with_messages or event.transition not in CONSENT_MESSAGE_TRANSITIONS)
     return {
         "at": _local(event.created_at),
         "transition": event.transition,
@@ -121,11 +125,12 @@ def _answer(case, build_uri):
             "agency": case.agency.name if case.agency_id else None, "photos": photos}
 
 
-def _rejection(case):
+def _rejection(case, *, with_message):
     if case.state != State.REJECTED:
         return None
     label = RejectReason(case.reject_reason_code).label if case.reject_reason_code in RejectReason.values else ""
-    return {"reason_code": case.reject_reason_code, "reason_label": str(label), "message": case.reject_message}
+    return {"reason_code": case.reject_reason_code, "reason_label": str(label),
+            "message": case.reject_message if with_message else None}
 
 
 def _named(obj):
@@ -155,9 +160,9 @@ def public_case(feedback, *, build_uri=None) -> dict:
         "address": feedback.address if consent and not feedback.anonymous and feedback.address else None,
         "submitted_at": _local(feedback.submitted_at),
         "photos": _photos(feedback, build_uri) if consent else [],
-        "timeline": _timeline(feedback, case),
+        "timeline": _timeline(feedback, case, with_messages=consent),
         "answer": _answer(case, build_uri),
-        "rejection": _rejection(case),
+        "rejection": _rejection(case, with_message=consent),
         "due_at": _local(case.due_at) if case.state in OPEN_STATES else None,
     }
 
@@ -196,6 +201,8 @@ def private_case(feedback, *, build_uri=None) -> dict:
                     "email": feedback.contact_email},
         "anonymous": feedback.anonymous,
         "publish_consent": feedback.publish_consent,
+        "timeline": _timeline(feedback, case, with_messages=True),
+        "rejection": _rejection(case, with_message=True),
         "rating": case.rating or None,
         "actions": available_citizen_actions(feedback, case),
         "info_request": _last_info_request(case) if case.state == State.NEEDS_INFO else None,

@@ -26,8 +26,6 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Max
@@ -37,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict, NotFound, PaknError, ValidationFailed
 from core.images import ProcessedImage, process_image
+from core.photo_files import delete_files, store_image_files
 from core.models import Kind
 from feedback.models import Channel, Feedback, Photo, TrackingCounter, hash_private_key
 from feedback.selectors import feedback_by_code
@@ -126,20 +125,8 @@ def _save_photos(feedback, processed, *, first_position, written):
     for offset, image in enumerate(processed):
         photo = Photo(feedback=feedback, width=image.width, height=image.height,
                       source_format=image.source_format, position=first_position + offset)
-        name = f"{secrets.token_hex(12)}.jpg"
-        photo.image.save(name, ContentFile(image.content), save=False)
-        written.append(photo.image.name)
-        photo.thumbnail.save(name, ContentFile(image.thumbnail), save=False)
-        written.append(photo.thumbnail.name)
+        store_image_files(photo, image, written=written)
         photo.save()
-
-
-def _delete_files(names):
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            log.warning("could not remove a photo file left by a failed submission")
 
 
 # --- tracking codes --------------------------------------------------------------------------
@@ -270,7 +257,7 @@ def _create_submission(*, fields, processed, private_key, idempotency_key, finge
             )
             _save_photos(feedback, processed, first_position=0, written=written)
     except BaseException:
-        _delete_files(written)
+        delete_files(written)
         raise
     return feedback
 
@@ -347,7 +334,7 @@ def _provide_info(feedback, actor, data, photos):
             position = (feedback.photos.aggregate(last=Max("position"))["last"] or 0) + 1
             _save_photos(feedback, processed, first_position=position, written=written)
     except BaseException:
-        _delete_files(written)
+        delete_files(written)
         raise
     return case
 

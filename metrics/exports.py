@@ -107,13 +107,24 @@ def table(name, *, filters, actor):
 
 # --- the two formats ------------------------------------------------------------------------------
 
+# A cell starting with one of these is a formula to a spreadsheet; citizens' text is data.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text_cell(value):
+    """Text from citizens or staff, made inert: a leading apostrophe stops formula evaluation."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 def _csv_value(value):
     if isinstance(value, tuple):  # a rate: "92,5" like the dashboard (the header says it is a percentage)
         rate = value[1]
         return "" if rate is None else f"{rate * 100:.1f}".replace(".", ",")
     if isinstance(value, float):
         return f"{value:.2f}".replace(".", ",")
-    return value
+    return as_text_cell(value)
 
 
 class _Echo:
@@ -159,6 +170,10 @@ def xlsx_response(columns, rows, filename, title):
 
 
 def _xlsx_cell(sheet, value):
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=as_text_cell(value))
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+        return cell
     if not isinstance(value, tuple):
         return value
     cell = WriteOnlyCell(sheet, value=value[1])

@@ -4,6 +4,8 @@ Dates are ``YYYY-MM-DD`` calendar days in Vietnam; by default the period runs fr
 of the current month to today. Agency, category and ward are codes; an agency outside what the
 viewer may see is not a valid choice.
 """
+from datetime import date
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +16,8 @@ from feedback.models import Channel, DeviceClass
 from metrics.scope import MetricsFilter, visible_agencies
 
 DATE_FORMATS = ["%Y-%m-%d"]
+# Outside this range a date is a typo, and the far end would overflow the period arithmetic.
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
 
 def today_local():
@@ -48,6 +52,10 @@ class MetricsFilterForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        for name in ("from", "to"):
+            day = cleaned.get(name)
+            if day and not EARLIEST <= day <= LATEST:
+                self.add_error(name, _("Chọn ngày trong khoảng %(a)d–%(b)d.") % {"a": EARLIEST.year, "b": LATEST.year})
         if "from" in cleaned and "to" in cleaned:
             cleaned["from"] = cleaned["from"] or self.fields["from"].initial
             cleaned["to"] = cleaned["to"] or self.fields["to"].initial

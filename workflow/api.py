@@ -4,6 +4,8 @@ Views stay thin: the actor is built once per request, reads go through ``workflo
 every change through ``workflow.transitions.perform_transition`` (and so through the services).
 Errors come back in the one shape ``{"message", "code", "fields"}`` (``core.api``).
 """
+from collections.abc import Mapping
+
 from django.contrib.auth import authenticate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -158,6 +160,8 @@ class CaseTransitionView(APIView):
     def post(self, request, case_id, name):
         actor = request_actor(request)
         case = selectors.case_detail(actor=actor, case_id=case_id)
+        if not isinstance(request.data, Mapping):
+            raise ValidationFailed(_("Gửi các trường của thao tác dưới dạng một đối tượng JSON."))
         photos = request.FILES.getlist("photos") if request.FILES else ()
         perform_transition(name=name, case=case, actor=actor, data=request.data, photos=photos)
         try:

@@ -1,6 +1,6 @@
 """Deadlines of a case's steps, from the policies and the working calendar.
 
-Defaults (PRODUCT.md): reception within 8 working hours; handling within 5 working days (urgent:
+Defaults: reception within 8 working hours; handling within 5 working days (urgent:
 4 working hours; complex: 15 working days); a return within 1 working day. The administrator can
 override any of them per category and priority with a ``DeadlinePolicy``.
 """

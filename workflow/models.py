@@ -161,7 +161,6 @@ class State(models.TextChoices):
 
 
 OPEN_STATES = (State.SUBMITTED, State.NEEDS_INFO, State.ASSIGNED, State.IN_PROGRESS, State.PENDING_APPROVAL)
-WITH_AGENCY_STATES = (State.ASSIGNED, State.IN_PROGRESS, State.PENDING_APPROVAL)
 # A final response reached the citizen: what the mobile handling indicator counts as handled.
 RESPONDED_STATES = (State.ANSWERED, State.CLOSED, State.REJECTED)
 # Where needs_info can return to.
@@ -181,11 +180,6 @@ class Rating(models.TextChoices):
     SATISFIED = "satisfied", _("Hài lòng")
     ACCEPTABLE = "acceptable", _("Chấp nhận được")
     DISSATISFIED = "dissatisfied", _("Không hài lòng")
-
-
-class CaseQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(state__in=OPEN_STATES)
 
 
 class Case(ConcurrentTransitionMixin, models.Model):
@@ -242,8 +236,6 @@ class Case(ConcurrentTransitionMixin, models.Model):
     # Bumped by every change: the compare-and-set that makes one of two simultaneous actions win.
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = CaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
@@ -314,8 +306,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     @transition(state, source=State.ASSIGNED, target=State.IN_PROGRESS, permission=perm.is_handling_officer)
     def accept(self, *, now):
+        # The return window keeps running after acceptance: a case that is not the agency's
+        # must still go back within it.
         self.due_at = self.handling_due_at
-        self.return_due_at = None
 
     @transition(state, source=(State.ASSIGNED, State.IN_PROGRESS), target=State.SUBMITTED,
                 conditions=[rules.return_window_is_open], permission=perm.is_handling_officer,

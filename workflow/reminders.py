@@ -56,7 +56,8 @@ def _horizon(now):
     """Latest deadline that could already be in its last quarter: beyond it no case needs a look."""
     largest = DeadlinePolicy.objects.filter(is_active=True).aggregate(
         h=Max("handling_hours"), r=Max("reception_hours"), t=Max("return_hours"))
-    hours = max([Decimal(v) for v in largest.values() if v is not None] + list(deadlines.DEFAULT_HANDLING_HOURS.values()))
+    hours = max([Decimal(v) for v in largest.values() if v is not None]
+                + list(deadlines.DEFAULT_HANDLING_HOURS.values()))
     seconds = int(hours * 3600) + MAX_EXTENSION_DAYS * get_calendar().working_day_seconds
     return get_calendar().add_working_seconds(now, int(seconds * REMINDER_SHARE)) + timedelta(seconds=1)
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from core.errors import Conflict, PermissionDenied, ValidationFailed
+from core.photo_files import delete_files, store_image_files
 from workflow import deadlines, rules
 from workflow.actors import CITIZEN, SYSTEM, SYSTEM_ACTOR
 from workflow.models import Case, CaseEvent, CasePhoto, Priority, RejectReason, State
@@ -201,14 +202,25 @@ def case_merge(*, case, actor, into):
     """Merge a duplicate: its submissions now follow ``into`` and get its answer."""
     if into is None or into.pk == case.pk:
         raise ValidationFailed(fields={"into": [_("Chọn một hồ sơ khác để gộp vào.")]})
-    if into.state in (State.MERGED, State.WITHDRAWN, State.REJECTED, State.CLOSED):
-        raise Conflict(_("Không thể gộp vào hồ sơ đã kết thúc."), code="illegal_transition")
+    _ensure_can_absorb(into)
 
     def apply(c, now):
-        c.merge(into=into, now=now)
-        c.submissions.update(case=into)
-        Case.objects.filter(merged_into=c).update(merged_into=into)
+        target = _lock(into.pk)
+        _ensure_can_absorb(target)
+        c.merge(into=target, now=now)
+        c.submissions.update(case=target)
+        Case.objects.filter(merged_into=c).update(merged_into=target)
+        # The surviving case changed too (new submitters follow it): its version, log and watchers.
+        _claim_version(target)
+        event = _write_event(target, name="merge_in", from_state=target.state, actor=actor, now=now,
+                             message="", data={"merged": c.pk}, is_public=False)
+        _announce(target, event)
     return run_transition(case_id=case.pk, actor=actor, name="merge", apply=apply, data={"into": into.pk})
+
+
+def _ensure_can_absorb(case):
+    if case.state in (State.MERGED, State.WITHDRAWN, State.REJECTED, State.CLOSED):
+        raise Conflict(_("Không thể gộp vào hồ sơ đã kết thúc."), code="illegal_transition")
 
 
 # --- the agency ------------------------------------------------------------------------------
@@ -249,38 +261,28 @@ def case_answer(*, case, actor, answer, photos=()):
     removed so nothing half-saved remains.
     """
     answer = _require(answer, "answer", _("Nhập nội dung trả lời."))
-    saved = []
+    written = []
 
     def apply(c, now):
         c.answer_case(text=answer, now=now)
-        saved.extend(_save_result_photos(c, photos))
+        _drop_result_photos(c)  # a new draft replaces the photos of one sent back
+        for image in photos:
+            record = CasePhoto(case=c, width=image.width, height=image.height)
+            store_image_files(record, image, written=written)
+            record.save()
     try:
         return run_transition(case_id=case.pk, actor=actor, name="answer", apply=apply, message=answer)
-    except Exception:
-        _delete_files(saved)
+    except BaseException:
+        delete_files(written)
         raise
 
 
-def _save_result_photos(case, photos):
-    from django.core.files.base import ContentFile
-
-    written = []
-    for index, photo in enumerate(photos):
-        record = CasePhoto(case=case, width=photo.width, height=photo.height)
-        record.image.save(f"c{case.pk}-{index}.jpg", ContentFile(photo.content), save=False)
-        written.append(record.image)
-        record.thumbnail.save(f"c{case.pk}-{index}.jpg", ContentFile(photo.thumbnail), save=False)
-        written.append(record.thumbnail)
-        record.save()
-    return written
-
-
-def _delete_files(files):
-    for file in files:
-        try:
-            file.storage.delete(file.name)
-        except OSError:
-            log.warning("could not remove a file left by a failed answer")
+def _drop_result_photos(case):
+    """Remove the answer's photos; their files go only once the change is committed."""
+    names = [name for pair in case.result_photos.values_list("image", "thumbnail") for name in pair]
+    if names:
+        case.result_photos.all().delete()
+        transaction.on_commit(lambda: delete_files(names))
 
 
 def case_approve(*, case, actor):
@@ -289,8 +291,12 @@ def case_approve(*, case, actor):
 
 def case_send_back(*, case, actor, reason):
     reason = _require(reason, "reason", _("Nêu lý do trả lại bản trả lời."))
-    return run_transition(case_id=case.pk, actor=actor, name="send_back", apply=lambda c, now: c.send_back(),
-                          message=reason, is_public=False)
+
+    def apply(c, now):
+        c.send_back()
+        _drop_result_photos(c)  # the draft's photos must not be published with a later answer
+    return run_transition(case_id=case.pk, actor=actor, name="send_back", apply=apply, message=reason,
+                          is_public=False)
 
 
 def case_request_extension(*, case, actor, days, reason):

@@ -121,7 +121,7 @@ def clean_fields(name, data, *, actor, case=None):
 
 
 def _raw(data, key):
-    value = data.get(key)
+    value = data.get(key) if hasattr(data, "get") else None
     if value is None:
         return ""
     return value.strip() if isinstance(value, str) else str(value).strip()
@@ -143,7 +143,7 @@ def _case(raw, *, actor, case, **_ignored):
     from workflow.selectors import visible_cases
 
     visible = visible_cases(actor)
-    target = visible.filter(pk=int(raw)).first() if raw.isdigit() else \
+    target = visible.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() else \
         visible.filter(submissions__tracking_code__iexact=raw).first()
     if target is None:
         raise ValidationFailed(_("Không tìm thấy hồ sơ này."))

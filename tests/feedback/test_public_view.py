@@ -264,3 +264,16 @@ def test_photos_are_listed_in_the_order_they_were_sent(world, media):
     photos = list(Photo.objects.filter(feedback=feedback))
     assert [p.position for p in photos] == [0, 1]
     assert [p["url"] for p in public_case(feedback)["photos"]] == [p.image.url for p in photos]
+
+
+def test_without_consent_staff_messages_about_the_matter_stay_private(client, world, media):
+    feedback = submit(world, publish_consent=False).feedback
+    case_reject(case=feedback.case, actor=staff_actor(world.receptionist), reason_code="not_in_scope",
+                message="Tranh chấp dân sự giữa hai hộ gia đình.")
+
+    body, text = public_json(client, feedback.tracking_code)
+
+    assert body["rejection"]["reason_code"] == "not_in_scope" and body["rejection"]["message"] is None
+    assert "Tranh chấp dân sự" not in text
+    own = private_case(feedback_by_code(feedback.tracking_code))
+    assert own["rejection"]["message"] == "Tranh chấp dân sự giữa hai hộ gia đình."

@@ -91,3 +91,14 @@ def test_exports_need_a_role_and_a_known_table(client, world):
     assert client.get("/dashboard/export/users.csv").status_code == 404
     assert client.get("/dashboard/export/cases.pdf").status_code == 404
     assert client.get("/dashboard/export/cases.csv?from=nonsense").status_code == 400
+
+
+def test_text_that_looks_like_a_formula_is_exported_as_text():
+    from openpyxl import Workbook
+
+    from metrics.exports import _xlsx_cell, as_text_cell
+
+    assert as_text_cell('=HYPERLINK("http://x","y")') == '\'=HYPERLINK("http://x","y")'
+    assert as_text_cell("Đèn đường hỏng") == "Đèn đường hỏng"
+    sheet = Workbook(write_only=True).create_sheet()
+    assert _xlsx_cell(sheet, "=1+1").data_type == "s"

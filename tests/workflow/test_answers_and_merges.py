@@ -1,0 +1,73 @@
+"""Answer photos, the return window after acceptance, and what a merge does to the surviving case."""
+import io
+import os
+
+import pytest
+from PIL import Image
+
+from core.errors import Conflict
+from core.images import process_image
+from tests.workflow.builders import act, case_in, new_case, reload
+from workflow import services
+from workflow.models import CaseEvent, CasePhoto, State
+
+
+def photo():
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "orange").save(buffer, "JPEG")
+    return process_image(buffer.getvalue())
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def stored_files(root):
+    return sorted(name for _folder, _dirs, names in os.walk(root) for name in names)
+
+
+def test_answer_photo_names_do_not_reveal_the_case(world, media):
+    case = case_in(world, State.IN_PROGRESS)
+    services.case_answer(case=case, actor=act(world.officer), answer="Đã sửa.", photos=[photo()])
+    names = stored_files(media)
+    assert len(names) == 2 and all(f"c{case.pk}" not in name for name in names)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sent_back_drafts_photos_are_removed_with_their_files(world, media):
+    world.department.requires_approval = True
+    world.department.save()
+    case = case_in(world, State.IN_PROGRESS)
+    services.case_answer(case=case, actor=act(world.officer), answer="Bản nháp.", photos=[photo()])
+    services.case_send_back(case=case, actor=act(world.supervisor), reason="Thiếu ảnh hiện trường sau xử lý.")
+    assert CasePhoto.objects.filter(case=case).count() == 0
+    assert stored_files(media) == []
+
+
+def test_an_agency_cannot_return_a_case_after_the_return_window_even_once_accepted(world, time_machine):
+    time_machine.move_to("2026-03-09 08:00 +07:00", tick=False)
+    case = case_in(world, State.IN_PROGRESS)
+    time_machine.move_to("2026-03-12 08:00 +07:00", tick=False)  # three working days later
+    with pytest.raises(Conflict):
+        services.case_return(case=case, actor=act(world.officer), reason="Không thuộc thẩm quyền.")
+
+
+def test_merging_logs_the_change_on_the_surviving_case_too(world):
+    duplicate, survivor = new_case(world), new_case(world)
+    submitters = sorted([*duplicate.submissions.values_list("pk", flat=True),
+                         *survivor.submissions.values_list("pk", flat=True)])
+    before = reload(survivor).version
+    services.case_merge(case=duplicate, actor=act(world.receptionist), into=survivor)
+    event = CaseEvent.objects.get(case=survivor, transition="merge_in")
+    assert event.data == {"merged": duplicate.pk} and event.actor == world.receptionist
+    assert reload(survivor).version == before + 1
+    assert sorted(reload(survivor).submissions.values_list("pk", flat=True)) == submitters
+
+
+def test_a_case_cannot_be_merged_into_one_that_has_ended(world):
+    duplicate, ended = new_case(world), case_in(world, State.REJECTED)
+    with pytest.raises(Conflict):
+        services.case_merge(case=duplicate, actor=act(world.receptionist), into=ended)
+    assert reload(duplicate).state == State.SUBMITTED
