@@ -49,7 +49,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -92,7 +94,9 @@ else:
             "NAME": env("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             # WAL lets the ASGI server read while a write is under way; a busy timeout turns a
             # brief lock into a short wait instead of an error.
-            "OPTIONS": {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
+            # IMMEDIATE transactions take the write lock at BEGIN: two writers on different rows
+            # wait for each other instead of one failing to upgrade a read lock.
+            "OPTIONS": {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -129,7 +133,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# WhiteNoise serves static files from the ASGI workers themselves; with finders on, no
+# collectstatic step is needed (make run). Set STATIC_ROOT to collect them (for a CDN or proxy).
+STATIC_ROOT = env("STATIC_ROOT") or None
+WHITENOISE_USE_FINDERS = env_bool("PAKN_STATIC_FROM_FINDERS", True)
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
@@ -146,6 +154,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    # Proxies in front of the app: throttling keys on the client address they report, and
+    # trusts no X-Forwarded-For at all when there are none (else anyone could pick their own).
+    "NUM_PROXIES": env_int("PAKN_NUM_PROXIES", 0),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {
         "submissions": env("PAKN_SUBMISSION_RATE", "20/hour"),
@@ -199,7 +210,6 @@ PAKN_PUBLIC_BASE_URL = env("PAKN_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
-NUM_PROXIES = env_int("PAKN_NUM_PROXIES", 0)
 
 LOGGING = {
     "version": 1,
@@ -212,3 +222,21 @@ LOGGING = {
 # Serve uploaded photos from the application (one-machine setups); behind a proxy or with S3
 # storage leave this off and let the proxy or the bucket serve them.
 PAKN_SERVE_MEDIA = env_bool("PAKN_SERVE_MEDIA", True)
+
+# Notifications: outbox retries, channel-layer key prefix and the periodic jobs (Celery beat).
+PAKN_OUTBOX_RETRY_SECONDS = env_int("PAKN_OUTBOX_RETRY_SECONDS", 60)
+PAKN_OUTBOX_RETRY_MAX_SECONDS = env_int("PAKN_OUTBOX_RETRY_MAX_SECONDS", 6 * 3600)
+PAKN_OUTBOX_MAX_ATTEMPTS = env_int("PAKN_OUTBOX_MAX_ATTEMPTS", 8)
+if REDIS_URL:
+    CHANNEL_LAYERS["default"]["CONFIG"].update({
+        # redis-py 8 reads with a 5 s socket timeout by default, which kills the layer's blocking
+        # 5 s BZPOPMIN (and with it every consumer): allow reads a margin above that.
+        "hosts": [{"address": REDIS_URL, "socket_timeout": env_int("PAKN_CHANNEL_SOCKET_TIMEOUT", 30)}],
+        # Several installations (or test runs) may share one Redis: keep their groups apart.
+        "prefix": env("PAKN_CHANNEL_PREFIX", "pakn"),
+    })
+CELERY_BEAT_SCHEDULE = {
+    "deadline-reminders": {"task": "workflow.send_deadline_reminders", "schedule": 5 * 60},
+    "close-expired-cases": {"task": "workflow.close_expired_cases", "schedule": 60 * 60},
+    "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60},
+}
