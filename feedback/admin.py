@@ -4,21 +4,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_mixins import ReadOnlyAdminMixin
 from feedback.models import Feedback, Photo
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class PhotoInline(ReadOnlyMixin, admin.TabularInline):
+class PhotoInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Photo
     extra = 0
     can_delete = False
@@ -32,7 +22,7 @@ class PhotoInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class FeedbackAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("tracking_code", "title", "kind", "category", "ward", "channel", "device_class",
                     "submitted_at", "case_link")
     list_filter = ("kind", "channel", "device_class", "category", "anonymous", "publish_consent")

@@ -12,12 +12,9 @@ from django.conf import settings
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import MultipleFileInput
 from core.models import Category, Kind, Ward
 from workflow.models import Rating
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
 
 
 class CategorySelect(forms.Select):

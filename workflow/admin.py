@@ -10,22 +10,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_mixins import ReadOnlyAdminMixin
 from workflow.models import Agency, CalendarDay, Case, CaseEvent, CasePhoto, DeadlinePolicy, Membership, RoutingRule
 
 User = get_user_model()
-
-
-class ReadOnlyMixin:
-    """No add, change or delete: the admin shows the record as the services left it."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- agencies and people -----------------------------------------------------------------------
@@ -96,7 +84,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 # --- cases, read-only --------------------------------------------------------------------------
 
-class CaseEventInline(ReadOnlyMixin, admin.TabularInline):
+class CaseEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = CaseEvent
     extra = 0
     can_delete = False
@@ -109,7 +97,7 @@ class CaseEventInline(ReadOnlyMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("actor", "agency")
 
 
-class CasePhotoInline(ReadOnlyMixin, admin.TabularInline):
+class CasePhotoInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = CasePhoto
     extra = 0
     can_delete = False
@@ -125,7 +113,7 @@ class CasePhotoInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("id", "title", "state", "category", "agency", "ward", "due_at", "submitted_at")
     list_filter = ("state", "priority", "kind", "category", "agency")
     search_fields = ("=id", "title", "submissions__tracking_code")

@@ -8,6 +8,7 @@ from django import forms
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import MultipleFileInput
 from core.models import Category
 from workflow.models import Agency, State
 
@@ -46,10 +47,6 @@ CONFIRMATIONS = {
     "withdraw": _("Rút hồ sơ theo yêu cầu người dân?"),
     "close": _("Đóng hồ sơ?"),
 }
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
 
 
 class MultiplePhotosField(forms.FileField):
