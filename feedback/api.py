@@ -21,7 +21,7 @@ from feedback.serializers import (
     ActionResponseSerializer, ApiSubmissionSerializer, CategorySerializer, CitizenActionSerializer,
     ErrorSerializer, SubmissionResponseSerializer, WardSerializer, validated_submission,
 )
-from feedback.throttles import PublicScopedThrottle
+from core.throttles import PublicScopedThrottle
 
 ERRORS = {400: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer, 413: ErrorSerializer,
           429: ErrorSerializer}

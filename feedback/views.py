@@ -7,7 +7,6 @@ makes the form nicer on a phone (smaller photos, location, resend with the same 
 import hashlib
 import re
 from functools import lru_cache
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,7 +27,7 @@ from feedback import selectors, services
 from feedback.forms import ACTION_FORMS, SubmissionForm
 from feedback.models import Channel
 from feedback.serializers import validate_submission
-from feedback.throttles import PublicScopedThrottle
+from core.throttles import over_limit
 
 ACTION_DONE = {
     "provide_info": gettext_lazy("Đã gửi thông tin bổ sung. Hồ sơ tiếp tục được xử lý."),
@@ -41,11 +40,6 @@ def _see_other(url):
     response = HttpResponseRedirect(url)
     response.status_code = 303
     return response
-
-
-def _over_limit(request, scope):
-    """The API's per-address limits apply to the pages too: one budget whichever way a client sends."""
-    return not PublicScopedThrottle().allow_request(request, SimpleNamespace(throttle_scope=scope))
 
 
 TOO_MANY = gettext_lazy("Bạn đã gửi quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau ít phút.")
@@ -73,7 +67,7 @@ def _submit_post(request):
     if form.is_bot():
         # Answer as a success would, so the bot learns nothing; no case is made.
         return _see_other(reverse("feedback:home"))
-    if _over_limit(request, "submissions"):
+    if over_limit(request, "submissions"):
         form.show_errors({"__all__": [TOO_MANY]})
         return render(request, "feedback/submit.html", {"form": form}, status=429)
     try:
@@ -148,7 +142,7 @@ def _run_citizen_action(request, feedback, key):
         return None
     form = form_class(data=request.POST, files=request.FILES)
     form.action = name
-    if _over_limit(request, "citizen_actions"):
+    if over_limit(request, "citizen_actions"):
         form.show_errors({"__all__": [TOO_MANY]})
         return form, 429
     if name == "withdraw" and not form.confirmed():

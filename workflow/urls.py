@@ -7,8 +7,7 @@ from workflow import views
 app_name = "workflow"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
-    path("login/", auth_views.LoginView.as_view(template_name="workflow/login.html",
-                                                redirect_authenticated_user=True), name="login"),
+    path("login/", views.StaffLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="workflow:login"), name="logout"),
     path("cases/<int:case_id>/", views.case_page, name="case"),
     path("cases/<int:case_id>/transitions/<str:name>/", views.transition, name="transition"),

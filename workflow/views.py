@@ -8,6 +8,7 @@ refusal (403) or a missing page (404).
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.devices import device_class_of
+from core.throttles import over_limit
 from core.errors import Conflict, NotFound, PayloadTooLarge, PermissionDenied, ValidationFailed
 from workflow import selectors, transitions
 from workflow.actors import staff_actor
@@ -227,3 +229,21 @@ def transition(request, case_id, name):
     if can_see(case, actor):
         return redirect("workflow:case", case_id=case.pk)
     return redirect("workflow:inbox")
+
+
+# --- sign-in -------------------------------------------------------------------------------------
+
+class StaffLoginView(auth_views.LoginView):
+    """Django's sign-in, with the same per-address budget as the API's token endpoint."""
+
+    template_name = "workflow/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if over_limit(request, "login"):
+            form = self.get_form()
+            form.is_valid()  # keeps what was typed; the errors below replace any it found
+            form.errors.clear()
+            form.add_error(None, _("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút."))
+            return self.render_to_response(self.get_context_data(form=form, throttled=True), status=429)
+        return super().post(request, *args, **kwargs)

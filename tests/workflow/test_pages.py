@@ -365,3 +365,18 @@ def test_after_returning_a_case_the_officer_lands_on_the_inbox(client, world, as
     response = client.post(action_url(assigned, "return"), {"reason": "Thuộc thẩm quyền UBND phường."})
     assert response.status_code == 302 and response.url == reverse("workflow:inbox")
     assert Case.objects.get(pk=assigned.pk).state == State.SUBMITTED
+
+
+def test_staff_sign_in_is_throttled_per_address(client, world, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+                                                          "login": "3/hour"}}
+    for _attempt in range(3):
+        assert client.post("/staff/login/", {"username": "tiepnhan", "password": "sai"}).status_code == 200
+    blocked = client.post("/staff/login/", {"username": "tiepnhan", "password": "sai"})
+    assert blocked.status_code == 429
+    assert "quá nhiều lần" in blocked.content.decode()
+    cache.clear()

@@ -1,4 +1,6 @@
-"""Per-client-address limits on what anyone may send without signing in."""
+"""Per-client-address limits, one budget whether a client uses the API or the pages."""
+from types import SimpleNamespace
+
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -10,3 +12,8 @@ class PublicScopedThrottle(ScopedRateThrottle):
     @property
     def THROTTLE_RATES(self):  # noqa: N802 (DRF's attribute name)
         return api_settings.DEFAULT_THROTTLE_RATES
+
+
+def over_limit(request, scope):
+    """Whether this HTML request exceeds the API's limit for ``scope`` (and count it if not)."""
+    return not PublicScopedThrottle().allow_request(request, SimpleNamespace(throttle_scope=scope))
