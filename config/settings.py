@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.site",
+                "notifications.context_processors.unread_count",
             ],
         },
     },
@@ -197,7 +198,7 @@ PAKN_RATING_WINDOW_DAYS = env_int("PAKN_RATING_WINDOW_DAYS", 7)
 PAKN_MOBILE_TARGET_PERCENT = env_int("PAKN_MOBILE_TARGET_PERCENT", 90)
 
 # Email and SMS.
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = env("EMAIL_BACKEND", "notifications.email_backends.ConsoleEmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")

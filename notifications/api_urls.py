@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+"""In-app notifications under /api/v1/ (wired by config.urls)."""
+from django.urls import path
 
-urlpatterns = []
+from notifications import api
+
+urlpatterns = [
+    path("notifications/", api.NotificationListView.as_view(), name="api-notifications"),
+    path("notifications/read/", api.NotificationReadView.as_view(), name="api-notifications-read"),
+]

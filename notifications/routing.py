@@ -1,4 +1,12 @@
+"""WebSocket routes (config/asgi.py serves ``websocket_application``)."""
 from channels.routing import URLRouter
+from django.urls import path
 
-websocket_urlpatterns = []
-websocket_application = URLRouter(websocket_urlpatterns)
+from notifications.auth import staff_or_token_auth
+from notifications.consumers import FeedbackConsumer, InboxConsumer
+
+websocket_urlpatterns = [
+    path("ws/inbox/", InboxConsumer.as_asgi()),
+    path("ws/feedback/<str:tracking_code>/", FeedbackConsumer.as_asgi()),
+]
+websocket_application = staff_or_token_auth(URLRouter(websocket_urlpatterns))

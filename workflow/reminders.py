@@ -21,13 +21,13 @@ from django.utils import timezone
 
 from workflow import deadlines
 from workflow.models import Case, DeadlinePolicy, State
+from workflow.services import MAX_EXTENSION_DAYS
 from workflow.signals import deadline_reached
 from workflow.working_time import get_calendar
 
 STAGE_NONE, STAGE_REMINDER, STAGE_DEADLINE = 0, 75, 100
 REMINDER_SHARE = Decimal("0.25")  # the reminder goes out when a quarter of the allowance is left
 CLOCK_STATES = (State.SUBMITTED, State.ASSIGNED, State.IN_PROGRESS, State.PENDING_APPROVAL)
-MAX_EXTENSION_DAYS = 15
 
 
 def step_allowance_seconds(case, limits):

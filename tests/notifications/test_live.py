@@ -1,12 +1,12 @@
 """Live updates over WebSockets: who may connect, and who hears which change."""
 import pytest
-from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from rest_framework.authtoken.models import Token
 
 from config.asgi import application
 from tests.factories import make_feedback
+from tests.notifications.aio import run_scenario
 from workflow.actors import citizen_actor, staff_actor
 from workflow.services import case_accept, case_answer, case_return, case_route
 
@@ -59,16 +59,18 @@ def act():
 # --- who may connect -------------------------------------------------------------------------
 
 def test_inbox_refuses_an_anonymous_visitor_with_4401(world):
-    assert async_to_sync(refused_with)("/ws/inbox/") == 4401
+    assert run_scenario(lambda: refused_with("/ws/inbox/")) == 4401
 
 
 def test_inbox_refuses_a_wrong_token_with_4401(world):
-    assert async_to_sync(refused_with)("/ws/inbox/", [(b"authorization", b"Token not-a-real-token")]) == 4401
+    wrong = [(b"authorization", b"Token not-a-real-token")]
+    assert run_scenario(lambda: refused_with("/ws/inbox/", wrong)) == 4401
 
 
 def test_inbox_refuses_a_signed_in_user_without_a_role_with_4403(world, client):
-    assert async_to_sync(refused_with)("/ws/inbox/", session_headers(client, world.nobody)) == 4403
-    assert async_to_sync(refused_with)("/ws/inbox/", token_header(world.nobody)) == 4403
+    session, token = session_headers(client, world.nobody), token_header(world.nobody)
+    assert run_scenario(lambda: refused_with("/ws/inbox/", session)) == 4403
+    assert run_scenario(lambda: refused_with("/ws/inbox/", token)) == 4403
 
 
 def test_inbox_accepts_a_browser_session_and_refuses_it_from_another_site(world, client):
@@ -82,7 +84,7 @@ def test_inbox_accepts_a_browser_session_and_refuses_it_from_another_site(world,
         foreign = WebsocketCommunicator(application, "/ws/inbox/", headers=other_site)
         connected, _ = await foreign.connect()
         assert not connected
-    async_to_sync(scenario)()
+    run_scenario(scenario)
 
 
 # --- who hears what --------------------------------------------------------------------------
@@ -115,7 +117,7 @@ def test_a_change_reaches_the_agency_and_reception_but_never_another_agency(worl
         assert await outsider.receive_nothing(timeout=QUIET)
         for socket in (officer, outsider, reception, province):
             await socket.disconnect()
-    async_to_sync(scenario)()
+    run_scenario(scenario)
 
 
 def test_a_supervisor_who_is_also_in_the_agency_gets_each_change_once(world, act):
@@ -131,7 +133,7 @@ def test_a_supervisor_who_is_also_in_the_agency_gets_each_change_once(world, act
         assert sorted(kinds) == ["case.changed", "notification"]
         assert await supervisor.receive_nothing(timeout=QUIET)
         await supervisor.disconnect()
-    async_to_sync(scenario)()
+    run_scenario(scenario)
 
 
 def test_the_agency_that_returns_a_case_sees_it_leave_its_inbox(world, act):
@@ -147,7 +149,7 @@ def test_the_agency_that_returns_a_case_sees_it_leave_its_inbox(world, act):
         change = await officer.receive_json_from(timeout=2)
         assert (change["transition"], change["state"], change["agency"]) == ("return", "submitted", None)
         await officer.disconnect()
-    async_to_sync(scenario)()
+    run_scenario(scenario)
 
 
 def test_the_bell_count_is_pushed_with_each_new_notification(world, act):
@@ -163,7 +165,7 @@ def test_the_bell_count_is_pushed_with_each_new_notification(world, act):
         (note,) = [m for m in messages if m["type"] == "notification"]
         assert (note["kind"], note["unread_count"], note["case_id"]) == ("assigned", 1, case.pk)
         await officer.disconnect()
-    async_to_sync(scenario)()
+    run_scenario(scenario)
 
 
 # --- the submitter -----------------------------------------------------------------------------
@@ -171,9 +173,9 @@ def test_the_bell_count_is_pushed_with_each_new_notification(world, act):
 def test_the_submitter_needs_the_right_key(world):
     feedback = make_feedback(category=world.category, key="the-right-key")
     path = f"/ws/feedback/{feedback.tracking_code}/"
-    assert async_to_sync(refused_with)(path + "?key=a-wrong-key") == 4404
-    assert async_to_sync(refused_with)(path) == 4404
-    assert async_to_sync(refused_with)("/ws/feedback/BN-0000-0000/?key=the-right-key") == 4404
+    assert run_scenario(lambda: refused_with(path + "?key=a-wrong-key")) == 4404
+    assert run_scenario(lambda: refused_with(path)) == 4404
+    assert run_scenario(lambda: refused_with("/ws/feedback/BN-0000-0000/?key=the-right-key")) == 4404
 
 
 def test_the_submitter_follows_their_own_case_only_and_sees_the_answer(world, act):
@@ -197,7 +199,7 @@ def test_the_submitter_follows_their_own_case_only_and_sees_the_answer(world, ac
         assert (update["status"], update["answer"]) == ("answered", "Đã sửa đèn.")
         assert set(update) == {"type", "tracking_code", "status", "status_label", "answer"}
         await socket.disconnect()
-    async_to_sync(scenario)()
+    run_scenario(scenario)
 
 
 def test_the_submitter_hears_their_own_withdrawal(world, act):
@@ -212,4 +214,4 @@ def test_the_submitter_hears_their_own_withdrawal(world, act):
         await act(lambda: case_withdraw(case=case, actor=citizen_actor(case.pk)))
         assert (await socket.receive_json_from(timeout=2))["status"] == "withdrawn"
         await socket.disconnect()
-    async_to_sync(scenario)()
+    run_scenario(scenario)

@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from tests.notifications import servers
+from tests.notifications.aio import run_scenario
 from tests.notifications.wsclient import WebSocketClient
 
 pytestmark = [pytest.mark.redis,
@@ -21,8 +22,8 @@ province = AgencyFactory(code="ubnd-tinh", kind=AgencyKind.OTHER)
 reception = AgencyFactory(code="ttpvhcc", kind=AgencyKind.RECEPTION, parent=province)
 department = AgencyFactory(code="so-xd", parent=province)
 other = AgencyFactory(code="so-yt", parent=province)
-people = {"reception": member("tiepnhan", reception, Role.RECEPTION), "officer": member("xuly", department, Role.OFFICER),
-          "outsider": member("xuly-yt", other, Role.OFFICER)}
+people = {"reception": member("tiepnhan", reception, Role.RECEPTION),
+          "officer": member("xuly", department, Role.OFFICER), "outsider": member("xuly-yt", other, Role.OFFICER)}
 case = make_feedback(category=CategoryFactory(code="ha-tang")).case
 print(json.dumps({"case": case.pk, **{k: Token.objects.get_or_create(user=u)[0].key for k, u in people.items()}}))
 """
@@ -67,7 +68,7 @@ def test_a_change_made_on_one_server_reaches_a_socket_on_another(two_servers):
             await outsider.recv_json(timeout=1)
         await officer.close()
         await outsider.close()
-    asyncio.run(scenario())
+    run_scenario(scenario)
 
 
 def test_a_socket_without_credentials_is_closed_with_4401_by_a_real_server(two_servers):
@@ -78,4 +79,4 @@ def test_a_socket_without_credentials_is_closed_with_4401_by_a_real_server(two_s
         assert await socket.recv_json() is None
         assert socket.close_code == 4401
         await socket.close()
-    asyncio.run(scenario())
+    run_scenario(scenario)

@@ -1,0 +1,132 @@
+"""WebSocket consumers: the staff inbox and the submitter's own case.
+
+Close codes (sent after accepting, so a browser sees them): 4401 not signed in, 4403 signed in but
+holding no role, 4404 no such submission or a wrong private key.
+"""
+from collections import deque
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+from notifications import groups as g
+from workflow.models import State
+
+NOT_SIGNED_IN, NO_ROLE, NOT_FOUND = 4401, 4403, 4404
+
+
+def scope_language(scope):
+    """The reader's language: the language cookie, else Accept-Language, else the default."""
+    supported = {code for code, _ in settings.LANGUAGES}
+    cookie = scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME, "")
+    candidates = [cookie]
+    for name, value in scope.get("headers", []):
+        if name == b"accept-language":
+            candidates += [lang for lang, _ in parse_accept_lang_header(value.decode("latin1"))]
+    for lang in candidates:
+        if lang and lang.split("-")[0].lower() in supported:
+            return lang.split("-")[0].lower()
+    return settings.LANGUAGE_CODE
+
+
+def state_label(state, language):
+    with translation.override(language):
+        return str(State(state).label)
+
+
+class _GroupsConsumer(AsyncJsonWebsocketConsumer):
+    joined = ()
+
+    async def join(self, names):
+        self.joined = list(names)
+        for name in self.joined:
+            await self.channel_layer.group_add(name, self.channel_name)
+
+    async def disconnect(self, code):
+        for name in self.joined:
+            await self.channel_layer.group_discard(name, self.channel_name)
+
+    async def refuse(self, code):
+        await self.accept()
+        await self.close(code=code)
+
+    async def receive_json(self, content, **kwargs):
+        if isinstance(content, dict) and content.get("type") == "ping":
+            await self.send_json({"type": "pong"})
+
+
+@database_sync_to_async
+def _inbox_setup(user):
+    from notifications.selectors import unread_count
+    from workflow.actors import staff_actor
+
+    actor = staff_actor(user)
+    if not actor.is_staff_member:
+        return None, 0
+    return g.groups_for_actor(actor), unread_count(user)
+
+
+class InboxConsumer(_GroupsConsumer):
+    """Staff: every change to a case they may see, and their own new notifications."""
+
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            return await self.refuse(NOT_SIGNED_IN)
+        groups, unread = await _inbox_setup(user)
+        if groups is None:
+            return await self.refuse(NO_ROLE)
+        self.language = scope_language(self.scope)
+        # A supervisor who is also a member hears a change in two groups: deliver it once.
+        self.seen = deque(maxlen=256)
+        await self.join(groups)
+        await self.accept()
+        await self.send_json({"type": "hello", "unread_count": unread})
+
+    async def case_changed(self, message):
+        key = (message["case_id"], message.get("event_id"), message["transition"])
+        if key in self.seen:
+            return
+        self.seen.append(key)
+        payload = {k: v for k, v in message.items() if k != "event_id"}
+        payload["state_label"] = state_label(message["state"], self.language)
+        await self.send_json(payload)
+
+    async def notification(self, message):
+        await self.send_json(message)
+
+
+@database_sync_to_async
+def _submission_for(tracking_code, key):
+    from feedback.models import Feedback
+
+    feedback = Feedback.objects.select_related("case", "case__merged_into").filter(tracking_code=tracking_code).first()
+    if feedback is None or not feedback.key_matches(key):
+        return None, None
+    return feedback.pk, feedback.case
+
+
+class FeedbackConsumer(_GroupsConsumer):
+    """The submitter holding the private key: the status of THEIR case, and the answer once out."""
+
+    async def connect(self):
+        code = self.scope["url_route"]["kwargs"]["tracking_code"]
+        key = (parse_qs(self.scope.get("query_string", b"").decode("latin1")).get("key") or [""])[0]
+        feedback_id, case = await _submission_for(code, key)
+        if feedback_id is None:
+            return await self.refuse(NOT_FOUND)
+        self.language = scope_language(self.scope)
+        await self.join([g.submission_group(feedback_id)])
+        await self.accept()
+        from notifications.live import status_message
+
+        await self.case_status(status_message(case, tracking_code=code))
+
+    async def case_status(self, message):
+        payload = dict(message)
+        payload["type"] = "status"
+        payload["status_label"] = state_label(message["status"], self.language)
+        await self.send_json(payload)

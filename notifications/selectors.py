@@ -1,0 +1,57 @@
+"""Reads for notifications: who is in an audience, a user's notifications and unread count."""
+from django.db.models import Q
+
+from notifications.models import Notification
+from notifications.rules import AGENCY, RECEPTION, SUPERVISORS
+from workflow.models import Agency, Membership, Role
+
+
+def _ancestor_paths(path):
+    """"/1/4/9/" → ["/1/", "/1/4/", "/1/4/9/"]: the paths whose subtree contains the agency."""
+    ids = [part for part in path.strip("/").split("/") if part]
+    return ["/" + "/".join(ids[: i + 1]) + "/" for i in range(len(ids))]
+
+
+def _supervisor_reach_paths(case):
+    if case.agency_id is not None:
+        return _ancestor_paths(case.agency.path)
+    reception_paths = Agency.objects.filter(memberships__role=Role.RECEPTION).values_list("path", flat=True)
+    return sorted({p for path in reception_paths for p in _ancestor_paths(path)})
+
+
+def staff_user_ids(*, case, audience):
+    """The users of one audience for a case (see ``notifications.rules``), as a set of ids.
+
+    Agency: officers and supervisors who are members of the handling agency. Reception: every
+    reception officer. Supervisors: those whose agency's subtree contains the case's agency.
+    """
+    if audience == AGENCY:
+        if case.agency_id is None:
+            return set()
+        members = Membership.objects.filter(agency_id=case.agency_id, role__in=[Role.OFFICER, Role.SUPERVISOR])
+    elif audience == RECEPTION:
+        members = Membership.objects.filter(role=Role.RECEPTION)
+    elif audience == SUPERVISORS:
+        members = Membership.objects.filter(role=Role.SUPERVISOR, agency__path__in=_supervisor_reach_paths(case))
+    else:
+        raise ValueError(f"not a staff audience: {audience}")
+    return set(members.filter(user__is_active=True).values_list("user_id", flat=True))
+
+
+def citizen_recipients(case):
+    """Submissions of the case that left a contact and did not ask to stay anonymous."""
+    return list(
+        case.submissions.filter(anonymous=False).filter(~Q(contact_email="") | ~Q(contact_phone=""))
+        .only("pk", "tracking_code", "contact_email", "contact_phone", "language", "case_id")
+    )
+
+
+def notifications_of(user):
+    """A user's own notifications, newest first."""
+    return Notification.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def unread_count(user):
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
