@@ -6,11 +6,12 @@ case. The two sides use the same rules as ``workflow.permissions.can_see``:
 * ``agency-<id>``: members of an agency (any role) see the cases that agency holds;
 * ``tree-<id>``: supervisors of an agency see every case held in its subtree (a case is sent to
   the tree group of its agency and of each ancestor);
-* ``reception``: reception officers (and administrators) see every case;
+* ``every-case``: whoever sees every case (reception, administrators, province supervisors), also
+  those still at reception with no agency; they listen to this group alone, so nothing arrives twice;
 * ``user-<id>``: one person's own in-app notifications;
 * ``submission-<id>``: the submitter holding the private key of one submission.
 """
-RECEPTION_GROUP = "reception"
+EVERY_CASE_GROUP = "every-case"
 
 
 def agency_group(agency_id):
@@ -34,8 +35,8 @@ def _ids_in_path(path):
 
 
 def groups_for_case(case):
-    """The groups allowed to see a case: its agency, every ancestor's tree, and reception."""
-    groups = [RECEPTION_GROUP]
+    """The groups allowed to see a case: its agency, every ancestor's tree, and those who see all."""
+    groups = [EVERY_CASE_GROUP]
     if case.agency_id is not None:
         groups.append(agency_group(case.agency_id))
         groups.extend(tree_group(agency_id) for agency_id in _ids_in_path(case.agency.path))
@@ -43,10 +44,10 @@ def groups_for_case(case):
 
 
 def groups_for_actor(actor):
-    """The groups a staff actor may listen to (an administrator, like reception, hears every case)."""
+    """The groups a staff actor may listen to, by the rule of ``workflow.permissions.can_see``."""
     groups = {user_group(actor.user_id)}
-    if actor.is_reception or actor.is_superuser:
-        groups.add(RECEPTION_GROUP)
+    if actor.sees_every_case:
+        return sorted(groups | {EVERY_CASE_GROUP})
     groups.update(agency_group(agency_id) for agency_id in actor.agency_ids)
     for path in actor.supervised_paths:
         groups.add(tree_group(_ids_in_path(path)[-1]))

@@ -43,7 +43,7 @@ async def refused_with(path, headers=()):
 
 
 async def hello(socket):
-    message = await socket.receive_json_from(timeout=2)
+    message = await socket.receive_json_from(timeout=5)
     assert message["type"] == "hello"
     return message
 
@@ -105,15 +105,15 @@ def test_a_change_reaches_the_agency_and_reception_but_never_another_agency(worl
             await hello(socket)
         await act(lambda: case_route(case=case, actor=staff_actor(world.receptionist), agency=world.department))
 
-        received = {m["type"]: m for m in [await officer.receive_json_from(timeout=2) for _ in range(2)]}
+        received = {m["type"]: m for m in [await officer.receive_json_from(timeout=5) for _ in range(2)]}
         change = received["case.changed"]
         assert change == {**change, "case_id": case.pk, "state": "assigned", "transition": "route",
                           "agency": "so-xd", "tracking_codes": [feedback.tracking_code]}
         assert change["state_label"] == "Đã chuyển xử lý" and change["at"]
         assert "dan@example.vn" not in str(received)
         assert received["notification"]["kind"] == "assigned"
-        assert (await reception.receive_json_from(timeout=2))["case_id"] == case.pk
-        assert (await province.receive_json_from(timeout=2))["case_id"] == case.pk
+        assert (await reception.receive_json_from(timeout=5))["case_id"] == case.pk
+        assert (await province.receive_json_from(timeout=5))["case_id"] == case.pk
         assert await outsider.receive_nothing(timeout=QUIET)
         for socket in (officer, outsider, reception, province):
             await socket.disconnect()
@@ -129,7 +129,7 @@ def test_a_supervisor_who_is_also_in_the_agency_gets_each_change_once(world, act
         supervisor = await open_socket("/ws/inbox/", headers)
         await hello(supervisor)
         await act(lambda: case_route(case=case, actor=staff_actor(world.receptionist), agency=world.department))
-        kinds = [(await supervisor.receive_json_from(timeout=2))["type"] for _ in range(2)]
+        kinds = [(await supervisor.receive_json_from(timeout=5))["type"] for _ in range(2)]
         assert sorted(kinds) == ["case.changed", "notification"]
         assert await supervisor.receive_nothing(timeout=QUIET)
         await supervisor.disconnect()
@@ -146,7 +146,7 @@ def test_the_agency_that_returns_a_case_sees_it_leave_its_inbox(world, act):
         officer = await open_socket("/ws/inbox/", headers)
         await hello(officer)
         await act(lambda: case_return(case=case, actor=staff_actor(world.officer), reason="Không phải của Sở."))
-        change = await officer.receive_json_from(timeout=2)
+        change = await officer.receive_json_from(timeout=5)
         assert (change["transition"], change["state"], change["agency"]) == ("return", "submitted", None)
         await officer.disconnect()
     run_scenario(scenario)
@@ -161,7 +161,7 @@ def test_the_bell_count_is_pushed_with_each_new_notification(world, act):
         officer = await open_socket("/ws/inbox/", headers)
         await hello(officer)
         await act(lambda: case_route(case=case, actor=staff_actor(world.receptionist), agency=world.department))
-        messages = [await officer.receive_json_from(timeout=2) for _ in range(2)]
+        messages = [await officer.receive_json_from(timeout=5) for _ in range(2)]
         (note,) = [m for m in messages if m["type"] == "notification"]
         assert (note["kind"], note["unread_count"], note["case_id"]) == ("assigned", 1, case.pk)
         await officer.disconnect()
@@ -188,14 +188,14 @@ def test_the_submitter_follows_their_own_case_only_and_sees_the_answer(world, ac
     async def scenario():
         socket = await open_socket(f"/ws/feedback/{mine.tracking_code}/?key=my-key",
                                    [(b"accept-language", b"en-US,en;q=0.8")])
-        first = await socket.receive_json_from(timeout=2)
+        first = await socket.receive_json_from(timeout=5)
         assert (first["type"], first["status"]) == ("status", "in_progress")
         assert "answer" not in first
         await act(lambda: case_route(case=other_case, actor=staff_actor(world.receptionist),
                                      agency=world.department))
         assert await socket.receive_nothing(timeout=QUIET)
         await act(lambda: case_answer(case=my_case, actor=staff_actor(world.officer), answer="Đã sửa đèn."))
-        update = await socket.receive_json_from(timeout=2)
+        update = await socket.receive_json_from(timeout=5)
         assert (update["status"], update["answer"]) == ("answered", "Đã sửa đèn.")
         assert set(update) == {"type", "tracking_code", "status", "status_label", "answer"}
         await socket.disconnect()
@@ -210,8 +210,16 @@ def test_the_submitter_hears_their_own_withdrawal(world, act):
 
     async def scenario():
         socket = await open_socket(f"/ws/feedback/{mine.tracking_code}/?key=my-key")
-        await socket.receive_json_from(timeout=2)
+        await socket.receive_json_from(timeout=5)
         await act(lambda: case_withdraw(case=case, actor=citizen_actor(case.pk)))
-        assert (await socket.receive_json_from(timeout=2))["status"] == "withdrawn"
+        assert (await socket.receive_json_from(timeout=5))["status"] == "withdrawn"
         await socket.disconnect()
     run_scenario(scenario)
+
+
+def test_the_province_supervisor_listens_to_every_case_and_nothing_twice(world):
+    from notifications.groups import EVERY_CASE_GROUP, groups_for_actor
+    from workflow.actors import staff_actor
+
+    groups = groups_for_actor(staff_actor(world.province_supervisor))
+    assert groups == sorted([EVERY_CASE_GROUP, f"user-{world.province_supervisor.pk}"])
