@@ -34,6 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import ensure_postgres_database  # noqa: E402
 OUT = ROOT / "bench" / "out"
 
 BENCH_USER = "bench-tiepnhan"
@@ -67,15 +69,6 @@ def configure():
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-
-
-def ensure_postgres_database(url):
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def weighted(rng, table):

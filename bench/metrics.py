@@ -29,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import ensure_postgres_database  # noqa: E402
+
 BATCH = 5000
 MONTHS_OF_DATA = 24
 STATES = [  # (state, weight): a province some years in, most cases handled
@@ -68,15 +70,6 @@ def configure(args):
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-
-
-def ensure_postgres_database(url):
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 # --- progress on stderr ---------------------------------------------------------------------------
