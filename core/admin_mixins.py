@@ -1,3 +1,8 @@
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+
 class ReadOnlyAdminMixin:
     """No add, change or delete: the admin shows records as the services left them."""
 
@@ -9,3 +14,12 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class PhotoPreviewMixin:
+    """A ``preview`` column for rows with ``image`` and ``thumbnail``: the thumbnail, linking to the photo."""
+
+    @admin.display(description=_("ảnh"))
+    def preview(self, photo):
+        return format_html('<a href="{}"><img src="{}" alt="" style="max-height:80px"></a>',
+                           photo.image.url, photo.thumbnail.url)

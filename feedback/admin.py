@@ -4,21 +4,16 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_mixins import ReadOnlyAdminMixin
+from core.admin_mixins import PhotoPreviewMixin, ReadOnlyAdminMixin
 from feedback.models import Feedback, Photo
 
 
-class PhotoInline(ReadOnlyAdminMixin, admin.TabularInline):
+class PhotoInline(PhotoPreviewMixin, ReadOnlyAdminMixin, admin.TabularInline):
     model = Photo
     extra = 0
     can_delete = False
     fields = ("preview", "width", "height", "source_format", "position")
     readonly_fields = fields
-
-    @admin.display(description=_("ảnh"))
-    def preview(self, photo):
-        return format_html('<a href="{}"><img src="{}" alt="" style="max-height:80px"></a>',
-                           photo.image.url, photo.thumbnail.url)
 
 
 @admin.register(Feedback)

@@ -7,10 +7,9 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_mixins import ReadOnlyAdminMixin
+from core.admin_mixins import PhotoPreviewMixin, ReadOnlyAdminMixin
 from workflow.models import Agency, CalendarDay, Case, CaseEvent, CasePhoto, DeadlinePolicy, Membership, RoutingRule
 
 User = get_user_model()
@@ -97,7 +96,7 @@ class CaseEventInline(ReadOnlyAdminMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("actor", "agency")
 
 
-class CasePhotoInline(ReadOnlyAdminMixin, admin.TabularInline):
+class CasePhotoInline(PhotoPreviewMixin, ReadOnlyAdminMixin, admin.TabularInline):
     model = CasePhoto
     extra = 0
     can_delete = False
@@ -105,11 +104,6 @@ class CasePhotoInline(ReadOnlyAdminMixin, admin.TabularInline):
     readonly_fields = fields
     verbose_name = _("ảnh kết quả")
     verbose_name_plural = _("ảnh kết quả")
-
-    @admin.display(description=_("ảnh"))
-    def preview(self, photo):
-        return format_html('<a href="{}"><img src="{}" alt="" style="max-height:80px"></a>',
-                           photo.image.url, photo.thumbnail.url)
 
 
 @admin.register(Case)
