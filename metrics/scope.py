@@ -41,16 +41,11 @@ class MetricsFilter:
         return MetricsFilter(date_from, date_to, self.agency, self.category, self.ward, self.channel, self.device)
 
 
-def sees_everything(actor):
-    """Reception, superusers and a supervisor of a root agency ("/<id>/") see the whole province."""
-    return actor.is_superuser or actor.is_reception or any(p.count("/") == 2 for p in actor.supervised_paths)
-
-
 def case_scope(actor, prefix=""):
     """Q over cases (reached through ``prefix``, e.g. "case__") that ``actor``'s metrics cover."""
     if not actor.is_staff_member:
         raise PermissionDenied()
-    if sees_everything(actor):
+    if actor.sees_every_case:
         return Q()
     # The agencies as a small subquery (agency_id IN (SELECT id …)) rather than a join to every case.
     return Q(**{f"{prefix}agency_id__in": visible_agencies(actor, active_only=False).values("pk")})
@@ -94,7 +89,7 @@ def visible_agencies(actor, *, active_only=True):
     from workflow.models import Agency
 
     agencies = Agency.objects.filter(is_active=True) if active_only else Agency.objects.all()
-    if sees_everything(actor):
+    if actor.sees_every_case:
         return agencies
     visible = Q(pk__in=sorted(actor.agency_ids))
     for path in actor.supervised_paths:
