@@ -340,10 +340,6 @@ def _provide_info(feedback, actor, data, photos):
 
 
 def _withdraw(feedback, actor, data, photos):
-    # A merged case answers several submitters: one of them cannot withdraw it for all.
-    if feedback.case.submissions.count() > 1:
-        raise Conflict(_("Phản ánh đã được gộp với phản ánh của người khác nên không thể rút."),
-                       code="illegal_transition")
     message = _citizen_text(data, "message")
     return workflow.case_withdraw(case=feedback.case, actor=actor, message=message)
 

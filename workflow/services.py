@@ -343,8 +343,13 @@ def case_close(*, case, actor, message=""):
 
 
 def case_withdraw(*, case, actor, message=""):
-    return run_transition(case_id=case.pk, actor=actor, name="withdraw", message=message,
-                          apply=lambda c, now: c.withdraw(now=now))
+    """Withdraw before an answer; a case that several submissions share cannot be withdrawn for all."""
+    def apply(c, now):
+        if c.submissions.count() > 1:
+            raise Conflict(_("Phản ánh đã được gộp với phản ánh của người khác nên không thể rút."),
+                           code="illegal_transition")
+        c.withdraw(now=now)
+    return run_transition(case_id=case.pk, actor=actor, name="withdraw", message=message, apply=apply)
 
 
 def case_rate(*, case, actor, rating, comment=""):

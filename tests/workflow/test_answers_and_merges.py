@@ -71,3 +71,11 @@ def test_a_case_cannot_be_merged_into_one_that_has_ended(world):
     with pytest.raises(Conflict):
         services.case_merge(case=duplicate, actor=act(world.receptionist), into=ended)
     assert reload(duplicate).state == State.SUBMITTED
+
+
+def test_a_case_shared_by_several_submissions_cannot_be_withdrawn_even_by_reception(world):
+    duplicate, survivor = new_case(world), new_case(world)
+    services.case_merge(case=duplicate, actor=act(world.receptionist), into=survivor)
+    with pytest.raises(Conflict):
+        services.case_withdraw(case=survivor, actor=act(world.receptionist))
+    assert reload(survivor).state == State.SUBMITTED
