@@ -1,6 +1,7 @@
 """Answer photos, the return window after acceptance, and what a merge does to the surviving case."""
 import io
 import os
+import re
 
 import pytest
 from PIL import Image
@@ -28,11 +29,25 @@ def stored_files(root):
     return sorted(name for _folder, _dirs, names in os.walk(root) for name in names)
 
 
-def test_answer_photo_names_do_not_reveal_the_case(world, media):
-    case = case_in(world, State.IN_PROGRESS)
-    services.case_answer(case=case, actor=act(world.officer), answer="Đã sửa.", photos=[photo()])
-    names = stored_files(media)
-    assert len(names) == 2 and all(f"c{case.pk}" not in name for name in names)
+def stored_paths(root):
+    return sorted(os.path.relpath(os.path.join(folder, name), root)
+                  for folder, _dirs, names in os.walk(root) for name in names)
+
+
+# A stored answer photo is named by a random 96-bit token and nothing else, in a folder named by
+# the month: no part of the path is left for a case number, an agency or the upload's own name.
+RANDOM_PHOTO_PATH = re.compile(r"results/\d{4}/\d{2}/(thumbs/)?(?P<token>[0-9a-f]{24})\.jpg")
+
+
+def test_answer_photo_names_are_random_tokens_that_carry_no_id(world, media):
+    first = case_in(world, State.IN_PROGRESS)
+    second = case_in(world, State.IN_PROGRESS)
+    services.case_answer(case=first, actor=act(world.officer), answer="Đã sửa.", photos=[photo()])
+    services.case_answer(case=second, actor=act(world.officer), answer="Đã sửa.", photos=[photo()])
+    matches = [RANDOM_PHOTO_PATH.fullmatch(path) for path in stored_paths(media)]
+    assert len(matches) == 4 and all(matches), stored_paths(media)
+    # Photo and thumbnail share one token; two answers share nothing, so no token follows a sequence.
+    assert len({match["token"] for match in matches}) == 2
 
 
 @pytest.mark.django_db(transaction=True)
