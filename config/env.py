@@ -2,7 +2,9 @@
 
 A secret may also come from a file: ``NAME_FILE=/run/secrets/x`` is read when ``NAME`` is unset.
 """
+import ipaddress
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -47,3 +49,49 @@ def env_list(name, default=()):
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+# --- production guards -------------------------------------------------------------------------
+
+# Backends that accept a message and deliver it to no one (Django's and the project's own).
+_UNDELIVERING = ("console", "locmem", "dummy", "filebased")
+
+
+def refuse_undelivering_backends(backends, *, allowed):
+    """Refuse to start when email or SMS would be written to a console (or nowhere) in production."""
+    if allowed:
+        return
+    for name, path in backends.items():
+        if any(word in (path or "").lower() for word in _UNDELIVERING):
+            raise ImproperlyConfigured(
+                f"{name}={path} delivers nothing; configure a real backend, or set "
+                "PAKN_ALLOW_CONSOLE_MESSAGES=1 if this is meant.")
+
+
+def is_loopback_host(host):
+    host = (host or "").strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def refuse_loopback_url(name, url, *, allowed):
+    """Links in citizens' messages must reach them: a loopback address reaches no one."""
+    if not allowed and is_loopback_host(urlsplit(url).hostname):
+        raise ImproperlyConfigured(
+            f"{name}={url} points at this machine; set the public address, or "
+            "PAKN_ALLOW_LOOPBACK_URL=1 if this is meant.")
+
+
+def default_public_base_url(allowed_hosts, *, debug):
+    """The demo's own address, or in production https on the first concrete allowed host."""
+    if debug:
+        return "http://127.0.0.1:8000"
+    for host in allowed_hosts:
+        host = host.lstrip(".")
+        if host and host != "*":
+            return f"https://{host}"
+    raise ImproperlyConfigured("Set PAKN_PUBLIC_BASE_URL (no concrete host in DJANGO_ALLOWED_HOSTS).")

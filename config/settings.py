@@ -4,13 +4,15 @@ Defaults are production-safe (DEBUG off); ``make run`` sets DJANGO_DEBUG=1 for t
 Without DATABASE_URL / REDIS_URL everything runs on one machine: SQLite, an in-process channel
 layer and background work run in-process after commit. See README.md and .env.example.
 """
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env, env_bool, env_int, env_list
+from config.env import (default_public_base_url, env, env_bool, env_int, env_list, refuse_loopback_url,
+                        refuse_undelivering_backends)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -26,6 +28,19 @@ if not DEBUG and not env_bool("PAKN_ALLOW_INSECURE", False):
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("Set DJANGO_ALLOWED_HOSTS when DEBUG is off.")
 
+# HTTPS: with DEBUG off every request is redirected to https, HSTS is sent and cookies are secure,
+# so `manage.py check --deploy` has nothing to report. A proxy that terminates TLS sets
+# DJANGO_BEHIND_PROXY=1 (trust its X-Forwarded-Proto); each guard can be relaxed on its own.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
+# /healthz answers the proxy's and orchestrator's plain-http probes without a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
 INSTALLED_APPS = [
     "daphne",
     "django.contrib.admin",
@@ -39,6 +54,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "channels",
     "django_fsm",
     "core",
@@ -60,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestBodyLimitMiddleware",
+    # Last, as django-axes requires: turns a locked account's sign-in into core.login_lock's answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -121,6 +139,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "core.login_lock.AccountLockBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Per-account sign-in lock (core/login_lock.py); the per-address budget is PAKN_LOGIN_RATE.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_FAILURE_LIMIT = env_int("PAKN_LOGIN_ACCOUNT_FAILURES", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("PAKN_LOGIN_LOCK_MINUTES", 30))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # else anyone could keep an account locked
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.login_lock.lockout_response"
+AXES_IPWARE_PROXY_COUNT = env_int("PAKN_NUM_PROXIES", 0) or None
+AXES_VERBOSE = False  # its log lines carry usernames and addresses
+# axes.W006 asks for a lock per address as well. The per-address limit is the login throttle
+# (PAKN_LOGIN_RATE, on the sign-in page and the token endpoint alike); an axes lock per address
+# on top would let one person at an office behind a NAT lock every colleague out for half an hour.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 LOGIN_URL = "workflow:login"
 LOGIN_REDIRECT_URL = "workflow:inbox"
 LOGOUT_REDIRECT_URL = "feedback:home"
@@ -148,10 +183,11 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.auth.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # Closed unless a view declares who may use it (public views say AllowAny themselves).
+    "DEFAULT_PERMISSION_CLASSES": ["core.permissions.DenyUnlessDeclared"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.exception_handler",
@@ -175,6 +211,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# API tokens (core/auth.py): their lifetime; a password change or deactivation ends them at once.
+PAKN_TOKEN_TTL_DAYS = env_int("PAKN_TOKEN_TTL_DAYS", 30)
+
 # Intake limits.
 PAKN_PHOTO_MAX_COUNT = env_int("PAKN_PHOTO_MAX_COUNT", 5)
 PAKN_PHOTO_MAX_BYTES = env_int("PAKN_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
@@ -197,20 +236,27 @@ PAKN_OFFICE_HOURS = env("PAKN_OFFICE_HOURS", "07:30-11:30,13:30-17:00")
 PAKN_RATING_WINDOW_DAYS = env_int("PAKN_RATING_WINDOW_DAYS", 7)
 PAKN_MOBILE_TARGET_PERCENT = env_int("PAKN_MOBILE_TARGET_PERCENT", 90)
 
-# Email and SMS.
-EMAIL_BACKEND = env("EMAIL_BACKEND", "notifications.email_backends.ConsoleEmailBackend")
+# Email and SMS. The demo (DEBUG) writes them to the console; production sends email through SMTP
+# (a local MTA unless EMAIL_HOST says otherwise) and SMS only through a configured gateway (none:
+# no SMS is sent). Production refuses a backend that delivers nothing, unless
+# PAKN_ALLOW_CONSOLE_MESSAGES=1 says so on purpose (a test server on one machine).
+EMAIL_BACKEND = env("EMAIL_BACKEND", "notifications.email_backends.ConsoleEmailBackend" if DEBUG
+                    else "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "pakn@localhost")
-PAKN_SMS_BACKEND = env("PAKN_SMS_BACKEND", "notifications.sms.ConsoleSmsBackend")
-PAKN_PUBLIC_BASE_URL = env("PAKN_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+PAKN_SMS_BACKEND = env("PAKN_SMS_BACKEND", "notifications.sms.ConsoleSmsBackend" if DEBUG else "")
+# The address citizens' messages link to: by default the first allowed host over https.
+PAKN_PUBLIC_BASE_URL = env("PAKN_PUBLIC_BASE_URL") or default_public_base_url(ALLOWED_HOSTS, debug=DEBUG)
+if not DEBUG:
+    refuse_undelivering_backends({"EMAIL_BACKEND": EMAIL_BACKEND, "PAKN_SMS_BACKEND": PAKN_SMS_BACKEND},
+                                 allowed=env_bool("PAKN_ALLOW_CONSOLE_MESSAGES", False))
+    refuse_loopback_url("PAKN_PUBLIC_BASE_URL", PAKN_PUBLIC_BASE_URL,
+                        allowed=env_bool("PAKN_ALLOW_LOOPBACK_URL", False))
 
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
 
 LOGGING = {
     "version": 1,

@@ -14,13 +14,15 @@ from django.contrib.auth.models import AnonymousUser
 
 
 @database_sync_to_async
-def _user_for_token(key):
-    from rest_framework.authtoken.models import Token
+def _token_scope(key):
+    """What a token header puts in the scope: its user (anonymous when the token may not be used),
+    and the key and expiry the consumer re-checks for as long as the socket stays open."""
+    from core.auth import token_expires_at, valid_token
 
-    token = Token.objects.select_related("user").filter(key=key).first()
-    if token is None or not token.user.is_active:
-        return AnonymousUser()
-    return token.user
+    token = valid_token(key)
+    if token is None:
+        return {"user": AnonymousUser()}
+    return {"user": token.user, "token_key": token.key, "credential_expires_at": token_expires_at(token)}
 
 
 def token_from_headers(headers):
@@ -38,7 +40,7 @@ class TokenAuthMiddleware(BaseMiddleware):
     async def __call__(self, scope, receive, send):
         key = token_from_headers(scope.get("headers", []))
         if key is not None:
-            scope = dict(scope, user=await _user_for_token(key))
+            scope = dict(scope, **await _token_scope(key))
         return await super().__call__(scope, receive, send)
 
 

@@ -1,15 +1,20 @@
 """WebSocket consumers: the staff inbox and the submitter's own case.
 
-Close codes (sent after accepting, so a browser sees them): 4401 not signed in, 4403 signed in but
-holding no role, 4404 no such submission or a wrong private key.
+Close codes (sent after accepting, so a browser sees them): 4401 not signed in (or no longer:
+password changed, account deactivated, token expired or revoked), 4403 signed in but holding no
+role (or no longer), 4404 no such submission or a wrong private key.
 """
 from collections import deque
+from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
-from django.utils import translation
+from django.contrib.auth import HASH_SESSION_KEY
+from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from notifications import groups as g
@@ -58,27 +63,72 @@ class _GroupsConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "pong"})
 
 
+@dataclass(frozen=True)
+class Credentials:
+    """How the socket's user proved who they are, kept to re-check it while the socket is open."""
+
+    user_id: int
+    token_key: str | None = None  # token header
+    session_hash: str | None = None  # browser session (changes with the password)
+    expires_at: datetime | None = None  # the token's end
+
+
+def credentials_of(scope):
+    user = scope["user"]
+    if scope.get("token_key"):
+        return Credentials(user.pk, token_key=scope["token_key"], expires_at=scope.get("credential_expires_at"))
+    session = scope.get("session")
+    return Credentials(user.pk, session_hash=session.get(HASH_SESSION_KEY) if session is not None else None)
+
+
 @database_sync_to_async
-def _inbox_setup(user):
+def _current_access(credentials):
+    """(close code, None) when the user may no longer listen; (None, groups, unread) otherwise.
+
+    Read fresh from the database: the account (active), the proof (the token still exists, the
+    session's password hash still matches) and the memberships (which groups they may hear).
+    """
+    from django.contrib.auth import get_user_model
+
+    from core.auth import valid_token
     from notifications.selectors import unread_count
     from workflow.actors import staff_actor
 
+    user = get_user_model().objects.filter(pk=credentials.user_id, is_active=True).first()
+    if user is None or not _proof_holds(credentials, user, valid_token):
+        return NOT_SIGNED_IN, None, 0
     actor = staff_actor(user)
     if not actor.is_staff_member:
-        return None, 0
-    return g.groups_for_actor(actor), unread_count(user)
+        return NO_ROLE, None, 0
+    return None, g.groups_for_actor(actor), unread_count(user)
+
+
+def _proof_holds(credentials, user, valid_token):
+    if credentials.token_key is not None:
+        token = valid_token(credentials.token_key)
+        return token is not None and token.user_id == user.pk
+    if credentials.session_hash is not None:
+        return constant_time_compare(credentials.session_hash, user.get_session_auth_hash())
+    return True
 
 
 class InboxConsumer(_GroupsConsumer):
-    """Staff: every change to a case they may see, and their own new notifications."""
+    """Staff: every change to a case they may see, and their own new notifications.
+
+    Access is not decided once: when the user's memberships, account or credentials change, an
+    ``access.changed`` message arrives in their own group and the socket re-reads what they may
+    hear (leaving groups they lost, joining new ones) or closes (4401 signed out, 4403 no role).
+    A token's socket also closes when the token's lifetime ends, checked at every message.
+    """
 
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             return await self.refuse(NOT_SIGNED_IN)
-        groups, unread = await _inbox_setup(user)
-        if groups is None:
-            return await self.refuse(NO_ROLE)
+        self.credentials = credentials_of(self.scope)
+        refusal, groups, unread = await _current_access(self.credentials)
+        if refusal is not None:
+            return await self.refuse(refusal)
         self.language = scope_language(self.scope)
         # A supervisor who is also a member hears a change in two groups: deliver it once.
         self.seen = deque(maxlen=256)
@@ -86,7 +136,31 @@ class InboxConsumer(_GroupsConsumer):
         await self.accept()
         await self.send_json({"type": "hello", "unread_count": unread})
 
+    async def still_allowed(self):
+        expires_at = self.credentials.expires_at
+        if expires_at is not None and timezone.now() >= expires_at:
+            await self.leave(NOT_SIGNED_IN)
+            return False
+        return True
+
+    async def leave(self, code):
+        await self.disconnect(code)
+        self.joined = []
+        await self.close(code=code)
+
+    async def access_changed(self, message):
+        refusal, groups, _unread = await _current_access(self.credentials)
+        if refusal is not None:
+            return await self.leave(refusal)
+        for name in set(self.joined) - set(groups):
+            await self.channel_layer.group_discard(name, self.channel_name)
+        for name in set(groups) - set(self.joined):
+            await self.channel_layer.group_add(name, self.channel_name)
+        self.joined = list(groups)
+
     async def case_changed(self, message):
+        if not await self.still_allowed():
+            return
         key = (message["case_id"], message.get("event_id"), message["transition"])
         if key in self.seen:
             return
@@ -96,7 +170,8 @@ class InboxConsumer(_GroupsConsumer):
         await self.send_json(payload)
 
     async def notification(self, message):
-        await self.send_json(message)
+        if await self.still_allowed():
+            await self.send_json(message)
 
 
 @database_sync_to_async

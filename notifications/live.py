@@ -91,3 +91,8 @@ def push_notifications(*, user_ids, notification_ids):
             "case_id": n.case_id, "unread_count": unread.get(n.user_id, 0), "at": n.created_at.isoformat(),
         }))
     _send_all(pairs)
+
+
+def push_access_changed(*, user_ids):
+    """Ask every socket of these users to re-read what they may hear (or to close)."""
+    _send_all([(user_group(user_id), {"type": "access.changed"}) for user_id in sorted(set(user_ids))])

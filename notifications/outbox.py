@@ -95,7 +95,10 @@ def _send(message):
     if message.channel == OutboxChannel.EMAIL:
         send_email(to=message.to, subject=message.subject, text=message.body_text, html=message.body_html)
     else:
-        get_sms_backend().send(to=message.to, text=message.body_text)
+        backend = get_sms_backend()
+        if backend is None:  # queued before the gateway was removed: keep it, failed, for the record
+            raise RuntimeError("no SMS gateway is configured (PAKN_SMS_BACKEND)")
+        backend.send(to=message.to, text=message.body_text)
 
 
 def _record_success(message, now):

@@ -7,6 +7,8 @@ never raised into the request that made the change.
 """
 import logging
 
+from django.db import transaction
+
 from notifications import live, services
 
 log = logging.getLogger(__name__)
@@ -35,3 +37,29 @@ def on_deadline_reached(sender, case, stage, **kwargs):
         live.broadcast_deadline(case=case, stage=stage)
     except Exception:
         log.exception("live: could not push the deadline of case %s", case.pk)
+
+
+def _access_changed_on_commit(user_id):
+    def push():
+        try:
+            live.push_access_changed(user_ids=[user_id])
+        except Exception:
+            log.exception("live: could not tell the sockets of user %s that their access changed", user_id)
+    transaction.on_commit(push)
+
+
+def on_membership_changed(sender, instance, raw=False, **kwargs):
+    """A role given or taken away: the person's open sockets re-read what they may hear."""
+    if not raw:
+        _access_changed_on_commit(instance.user_id)
+
+
+def on_user_saved(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    """Deactivated, made superuser, password changed: re-checked (a sign-in's last_login is not)."""
+    if not (raw or created or (update_fields is not None and set(update_fields) == {"last_login"})):
+        _access_changed_on_commit(instance.pk)
+
+
+def on_token_deleted(sender, instance, **kwargs):
+    """A revoked token (by a password change, a deactivation or the admin) closes its sockets."""
+    _access_changed_on_commit(instance.user_id)

@@ -99,9 +99,10 @@ def _citizen_messages(feedback, case, kind, *, key, event=None):
         messages.append(OutboxMessage(channel=OutboxChannel.EMAIL, to=feedback.contact_email, subject=subject,
                                       body_text=text, body_html=html, language=language, case=case, kind=kind,
                                       dedupe_key=f"{key}:email:{feedback.pk}"))
-    if feedback.contact_phone:
+    sms_backend = get_sms_backend() if feedback.contact_phone else None
+    if sms_backend is not None:
         text = fit_sms(render_sms(kind=kind, language=language, context=context),
-                       ascii_only=get_sms_backend().requires_ascii)
+                       ascii_only=sms_backend.requires_ascii)
         messages.append(OutboxMessage(channel=OutboxChannel.SMS, to=feedback.contact_phone, body_text=text,
                                       language=language, case=case, kind=kind,
                                       dedupe_key=f"{key}:sms:{feedback.pk}"))

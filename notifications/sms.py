@@ -83,7 +83,8 @@ class LocmemSmsBackend(BaseSmsBackend):
 
 
 def get_sms_backend():
-    return import_string(settings.PAKN_SMS_BACKEND)()
+    """The configured gateway, or None when no SMS gateway is configured (then no SMS is queued)."""
+    return import_string(settings.PAKN_SMS_BACKEND)() if settings.PAKN_SMS_BACKEND else None
 
 
 def masked_number(number):

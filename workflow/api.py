@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from core.auth import token_for
 from core.devices import device_class_of
 from core.errors import NotFound, ValidationFailed
 from workflow import selectors
@@ -66,8 +66,7 @@ class TokenLoginView(APIView):
                             password=form.validated_data["password"])
         if user is None or not user.is_active:
             raise ValidationFailed(_("Tên đăng nhập hoặc mật khẩu không đúng."), code="invalid_credentials")
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": token_for(user).key})
 
 
 class MeView(APIView):
