@@ -29,7 +29,7 @@ run: export DJANGO_DEBUG ?= 1
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --once
-	$(BIN)/daphne -b $(HOST) -p $(PORT) --access-log /dev/null config.asgi:application
+	$(BIN)/python -m config.server -b $(HOST) -p $(PORT) --access-log /dev/null config.asgi:application
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

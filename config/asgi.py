@@ -1,7 +1,8 @@
 """ASGI entry point: HTTP through Django, WebSockets through channels.
 
-Served by daphne (``make run``) or any ASGI server; several stateless workers can share a Redis
-channel layer (REDIS_URL).
+Served by daphne through ``config/server.py`` (``make run``), or any ASGI server; several stateless
+workers can share a Redis channel layer (REDIS_URL). Request bodies are bounded before Django
+buffers them (``core.body_limit.BodyLimitMiddleware``; under ``config.server`` already at the socket).
 """
 import os
 
@@ -12,9 +13,10 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 
+from core.body_limit import BodyLimitMiddleware  # noqa: E402
 from notifications.routing import websocket_application  # noqa: E402
 
 application = ProtocolTypeRouter({
-    "http": django_asgi_app,
+    "http": BodyLimitMiddleware(django_asgi_app),
     "websocket": websocket_application,
 })

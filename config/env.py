@@ -95,3 +95,12 @@ def default_public_base_url(allowed_hosts, *, debug):
         if host and host != "*":
             return f"https://{host}"
     raise ImproperlyConfigured("Set PAKN_PUBLIC_BASE_URL (no concrete host in DJANGO_ALLOWED_HOSTS).")
+
+
+def tile_source(url_template):
+    """The CSP source that lets a map load tiles from ``url_template``: its scheme and host, with a
+    ``{s}`` subdomain placeholder as a wildcard (``https://*.tile.example.org``); none if relative."""
+    parts = urlsplit(url_template)
+    if not parts.scheme or not parts.netloc:
+        return []
+    return [f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"]

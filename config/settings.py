@@ -8,11 +8,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import (default_public_base_url, env, env_bool, env_int, env_list, refuse_loopback_url,
-                        refuse_undelivering_backends)
+                        refuse_undelivering_backends, tile_source)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "csp",
     "channels",
     "django_fsm",
     "core",
@@ -67,6 +69,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "core.middleware.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -167,6 +170,29 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 
+# Content-Security-Policy on every response (django-csp): scripts only from the site's own files,
+# never inline (pages pass data through data-* attributes or json_script); map tiles from the host
+# of PAKN_MAP_TILE_URL; violations reported to /csp-report/ (logged without personal data).
+PAKN_MAP_TILE_URL = env("PAKN_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # blob: the form's previews of chosen photos; data: small images inlined by stylesheets.
+        "img-src": [SELF, "data:", "blob:", *tile_source(PAKN_MAP_TILE_URL)],
+        "connect-src": [SELF],  # fetch and the live-update sockets (CSP3 'self' covers ws/wss)
+        "font-src": [SELF],
+        "manifest-src": [SELF],
+        "worker-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "report-uri": "/csp-report/",
+    },
+}
+
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # WhiteNoise serves static files from the ASGI workers themselves; with finders on, no
@@ -199,6 +225,7 @@ REST_FRAMEWORK = {
         "submissions": env("PAKN_SUBMISSION_RATE", "20/hour"),
         "citizen_actions": env("PAKN_CITIZEN_ACTION_RATE", "60/hour"),
         "login": env("PAKN_LOGIN_RATE", "30/hour"),
+        "csp_reports": env("PAKN_CSP_REPORT_RATE", "60/minute"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -1,39 +1,30 @@
 import logging
 import time
 
-from django.conf import settings
-from django.http import JsonResponse
-from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.http import HttpResponse
+
+from core.body_limit import declared_length, request_limit, too_large_reply
 
 
 class RequestBodyLimitMiddleware:
     """Refuse a request whose declared body is over the limit with 413 before anything reads it.
 
-    Django's own limits raise inside the view (and only for in-memory data); a phone uploading
-    60 MB of photos should hear "too large" at once, in the API's error shape.
+    The Django layer of ``core.body_limit`` (WSGI and the test client; under ASGI the server and
+    the ASGI middleware have refused it already), with the same answer.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        limit = settings.PAKN_REQUEST_MAX_BYTES
-        if length > limit:
-            message = _("Dữ liệu gửi lên quá lớn (tối đa %(mb)d MB).") % {"mb": limit // (1024 * 1024)}
-            if _wants_html(request):
-                return render(request, "413.html", {"message": message}, status=413)
-            return JsonResponse({"message": message, "code": "too_large", "fields": {}}, status=413)
+        length = declared_length({"content-length": request.META.get("CONTENT_LENGTH") or ""})
+        if length is not None and length > request_limit():
+            headers = {"accept": request.META.get("HTTP_ACCEPT", ""),
+                       "accept-language": request.META.get("HTTP_ACCEPT_LANGUAGE", ""),
+                       "cookie": request.META.get("HTTP_COOKIE", "")}
+            reply = too_large_reply(request.path, headers, request=request)
+            return HttpResponse(reply.body, content_type=reply.content_type, status=reply.status)
         return self.get_response(request)
-
-
-def _wants_html(request):
-    """A browser posting a page's form gets a page; API clients get the API's error shape."""
-    return not request.path.startswith("/api/") and "text/html" in request.META.get("HTTP_ACCEPT", "")
 
 
 access_log = logging.getLogger("pakn.access")

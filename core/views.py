@@ -1,5 +1,14 @@
+import json
+import logging
+import re
+from urllib.parse import urlsplit
+
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from core.throttles import over_limit
 
 
 def healthz(request):
@@ -11,3 +20,62 @@ def healthz(request):
     except Exception:  # any database failure means "not healthy", whatever the driver raises
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+# --- Content-Security-Policy violation reports -------------------------------------------------
+
+csp_log = logging.getLogger("pakn.csp")
+CSP_REPORT_MAX_BYTES = 64 * 1024
+
+
+@csrf_exempt
+@require_POST
+def csp_report(request):
+    """Log what the browser blocked, without anything that could identify a person.
+
+    Accepts the ``report-uri`` format (``{"csp-report": {…}}``) and the Reporting API's list. Only
+    the directive, where the blocked thing came from (an origin or a keyword such as ``inline``)
+    and the page and script paths are logged: query strings (a private link's key) and full
+    blocked URLs (which may carry anything) never are.
+    """
+    if over_limit(request, "csp_reports"):
+        return HttpResponse(status=429)
+    if int(request.META.get("CONTENT_LENGTH") or 0) > CSP_REPORT_MAX_BYTES:
+        return HttpResponse(status=413)
+    for report in _csp_reports(request.body):
+        csp_log.warning("csp violation: %s blocked %s on %s (%s:%s)",
+                        _short(report.get("effective-directive") or report.get("violated-directive")),
+                        _origin_or_keyword(report.get("blocked-uri") or report.get("blockedURL")),
+                        _path_only(report.get("document-uri") or report.get("documentURL")),
+                        _path_only(report.get("source-file") or report.get("sourceFile")),
+                        _short(report.get("line-number") or report.get("lineNumber")))
+    return HttpResponse(status=204)
+
+
+def _csp_reports(raw):
+    try:
+        data = json.loads(raw or b"null")
+    except ValueError:
+        return []
+    if isinstance(data, dict) and isinstance(data.get("csp-report"), dict):
+        return [data["csp-report"]]
+    if isinstance(data, list):
+        return [item["body"] for item in data[:20]
+                if isinstance(item, dict) and isinstance(item.get("body"), dict)]
+    return []
+
+
+def _short(value, size=60):
+    return re.sub(r"[^\w\-' .:]", "", str(value or "-"))[:size] or "-"
+
+
+def _origin_or_keyword(value):
+    parts = urlsplit(str(value or ""))
+    if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc:
+        return _short(f"{parts.scheme}://{parts.hostname}")
+    return _short(parts.scheme or value)  # inline, eval, data, blob, …
+
+
+def _path_only(value):
+    path = urlsplit(str(value or "")).path
+    return re.sub(r"[^\w\-./]", "", path)[:120] or "-"

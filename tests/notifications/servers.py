@@ -11,7 +11,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = str(Path(sys.executable))
-DAPHNE = str(ROOT / ".venv" / "bin" / "daphne")
 
 
 def server_env(*, sqlite_path, redis_url=None, extra=None):
@@ -22,6 +21,11 @@ def server_env(*, sqlite_path, redis_url=None, extra=None):
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "DJANGO_SECURE_COOKIES": "0", "SQLITE_PATH": str(sqlite_path),
         # Tasks run in-process: nothing is queued on a shared broker by a throwaway server.
         "CELERY_BROKER_URL": "", "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT),
+        # Plain http on one machine, messages to the console: allowed here on purpose.
+        "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_HSTS_SECONDS": "0", "PAKN_ALLOW_CONSOLE_MESSAGES": "1",
+        "PAKN_ALLOW_LOOPBACK_URL": "1", "PAKN_PUBLIC_BASE_URL": "http://127.0.0.1",
+        "EMAIL_BACKEND": "notifications.email_backends.ConsoleEmailBackend",
+        "PAKN_SMS_BACKEND": "notifications.sms.ConsoleSmsBackend",
     })
     if redis_url:
         env["REDIS_URL"] = redis_url
@@ -50,11 +54,13 @@ def free_port():
 
 
 def start_daphne(port, env, *, log_path=None):
-    """daphne on 127.0.0.1:port; its log goes to a file (a pipe nobody reads would stall it)."""
+    """daphne as PAKN runs it (``python -m config.server``) on 127.0.0.1:port; its log goes to a
+    file (a pipe nobody reads would stall it)."""
     log_path = Path(log_path or Path(env["SQLITE_PATH"]).with_name(f"daphne-{port}.log"))
+    command = [PYTHON, "-m", "config.server", "-b", "127.0.0.1", "-p", str(port), "--access-log", "/dev/null",
+               "config.asgi:application"]
     with open(log_path, "wb") as log:
-        process = subprocess.Popen([DAPHNE, "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-                                   env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
     process.log_path = log_path
     return process
 
@@ -100,8 +106,9 @@ def http_request(port, method, path, *, token=None, body=None):
     return response.status, data
 
 
-def rss_kib(pid):
+def rss_kib(pid, field="VmRSS"):
+    """Resident memory of a process in KiB; ``field="VmHWM"`` for its peak since it started."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1])
     return 0
