@@ -220,7 +220,7 @@ REST_FRAMEWORK = {
     # Proxies in front of the app: throttling keys on the client address they report, and
     # trusts no X-Forwarded-For at all when there are none (else anyone could pick their own).
     "NUM_PROXIES": env_int("PAKN_NUM_PROXIES", 0),
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.PaknAutoSchema",
     "DEFAULT_THROTTLE_RATES": {
         "submissions": env("PAKN_SUBMISSION_RATE", "20/hour"),
         "citizen_actions": env("PAKN_CITIZEN_ACTION_RATE", "60/hour"),

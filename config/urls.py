@@ -14,6 +14,13 @@ api_v1 = [
     path("", include("notifications.api_urls")),
 ]
 
+# Errors Django raises outside a view (no such path, a bad Host, a crash): JSON in the API's shape
+# under /api/, the usual pages elsewhere.
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("csp-report/", csp_report, name="csp-report"),

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -17,29 +17,48 @@ from core.errors import PaknError
 log = logging.getLogger(__name__)
 
 
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error: a message for people, a code for programs, errors per field."""
+
+    message = serializers.CharField()
+    code = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
 def error_response(message, *, code, status_code, fields=None, headers=None):
     body = {"message": str(message), "code": code, "fields": fields or {}}
     return Response(body, status=status_code, headers=headers)
 
 
-def _flatten(detail):
-    """DRF field errors as ``{"field": ["message", …]}`` with plain strings."""
+def _flatten(detail, prefix=""):
+    """Errors as ``{"field": ["message", …]}``: plain strings, one level. Errors inside a list or a
+    nested object get a dotted name (``ids.3``) so every value stays a list of messages."""
     if isinstance(detail, dict):
-        return {key: _flatten(value) for key, value in detail.items()}
+        flat = {}
+        for key, value in detail.items():
+            flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    name = prefix or "non_field_errors"
+    if isinstance(detail, list) and all(not isinstance(item, (dict, list)) for item in detail):
+        return {name: [str(item) for item in detail]}
     if isinstance(detail, list):
-        if all(not isinstance(item, (dict, list)) for item in detail):
-            return [str(item) for item in detail]
-        return [_flatten(item) for item in detail]
-    return [str(detail)]
+        flat = {}
+        for index, item in enumerate(detail):
+            if item:  # DRF marks the valid items of a list with an empty entry
+                flat.update(_flatten(item, f"{name}.{index}"))
+        return flat
+    return {name: [str(detail)]}
 
 
-def _drf_error(exc, response):
+def _drf_error(exc, response, method):
     if isinstance(exc, exceptions.ValidationError):
-        fields = _flatten(exc.detail) if isinstance(exc.detail, dict) else {"non_field_errors": _flatten(exc.detail)}
+        fields = _flatten(exc.detail)
         return error_response(_("Dữ liệu gửi lên chưa hợp lệ."), code="invalid", status_code=400, fields=fields)
     if isinstance(exc, exceptions.Throttled):
         message = _("Bạn gửi quá nhiều yêu cầu. Vui lòng thử lại sau %(s)d giây.") % {"s": exc.wait or 60}
         return error_response(message, code="throttled", status_code=429, headers=response.headers)
+    if isinstance(exc, exceptions.AuthenticationFailed) and "token_expired" in str(exc.get_codes()):
+        return error_response(exc.detail, code="token_expired", status_code=401, headers=response.headers)
     if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
         return error_response(_("Bạn cần đăng nhập."), code="not_authenticated",
                               status_code=response.status_code, headers=response.headers)
@@ -47,6 +66,12 @@ def _drf_error(exc, response):
         return error_response(_("Bạn không có quyền thực hiện thao tác này."), code="permission_denied", status_code=403)
     if isinstance(exc, exceptions.NotFound):
         return error_response(_("Không tìm thấy."), code="not_found", status_code=404)
+    if isinstance(exc, exceptions.MethodNotAllowed):
+        return error_response(_("Địa chỉ này không nhận phương thức %(method)s.") % {"method": method},
+                              code="method_not_allowed", status_code=405, headers=response.headers)
+    if isinstance(exc, exceptions.NotAcceptable):
+        return error_response(_("Không trả lời được theo định dạng yêu cầu (chỉ có JSON)."),
+                              code="not_acceptable", status_code=406)
     detail = getattr(exc, "detail", "")
     return error_response(detail, code=getattr(exc, "default_code", "error"), status_code=response.status_code)
 
@@ -69,4 +94,4 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    return _drf_error(exc, response)
+    return _drf_error(exc, response, getattr(context.get("request"), "method", ""))

@@ -13,13 +13,14 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import ErrorSerializer
 from core.devices import DEVICE_CLASSES, device_class_of
 from core.errors import NotFound, ValidationFailed
 from core.models import Kind
 from feedback import selectors, services
 from feedback.serializers import (
     ActionResponseSerializer, ApiSubmissionSerializer, CategorySerializer, CitizenActionSerializer,
-    ErrorSerializer, SubmissionResponseSerializer, WardSerializer, validated_submission,
+    SubmissionResponseSerializer, WardSerializer, validated_submission,
 )
 from core.throttles import PublicScopedThrottle
 

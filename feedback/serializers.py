@@ -212,12 +212,6 @@ class ActionResponseSerializer(serializers.Serializer):
     status = serializers.CharField()
 
 
-class ErrorSerializer(serializers.Serializer):
-    message = serializers.CharField()
-    code = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-
-
 class CategorySerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()

@@ -11,6 +11,8 @@ from rest_framework import serializers
 from workflow import selectors
 from workflow.models import Agency, RejectReason, State
 
+NULLABLE_STRING = {"type": "string", "nullable": True}
+
 
 class RefSerializer(serializers.Serializer):
     """A category, ward or agency as the API names it: its code and its name in the active language."""
@@ -75,7 +77,7 @@ class CaseListSerializer(serializers.Serializer):
     def get_tracking_codes(self, case) -> list[str]:
         return [s.tracking_code for s in case.submissions.all()]
 
-    @extend_schema_field(OpenApiTypes.DOUBLE)
+    @extend_schema_field({"type": "number", "format": "double", "nullable": True})
     def get_time_left_hours(self, case):
         """Working hours to the current deadline, one decimal, negative when overdue; null without a clock."""
         page = self.context.get("time_left")
@@ -88,7 +90,7 @@ class CaseListSerializer(serializers.Serializer):
     def get_available_transitions(self, case) -> list[str]:
         return selectors.available_transitions(case, self.context["actor"])
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(NULLABLE_STRING)
     def get_device_class(self, case):
         first = next(iter(case.submissions.all()), None)
         return first.device_class if first else None
@@ -130,11 +132,11 @@ class EventSerializer(serializers.Serializer):
     is_public = serializers.BooleanField()
     step_working_seconds = serializers.IntegerField(allow_null=True)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(NULLABLE_STRING)
     def get_actor(self, event):
         return event.actor.username if event.actor_id else None
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(NULLABLE_STRING)
     def get_agency(self, event):
         return event.agency.code if event.agency_id else None
 
@@ -185,7 +187,7 @@ class CaseDetailSerializer(CaseListSerializer):
 
 class AgencySerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Agency
