@@ -68,7 +68,7 @@ def _csp_reports(raw):
 
 
 def _short(value, size=60):
-    return re.sub(r"[^\w\-' .:]", "", str(value or "-"))[:size] or "-"
+    return re.sub(r"[^\w\-' .:/]", "", str(value or "-"))[:size] or "-"
 
 
 def _origin_or_keyword(value):

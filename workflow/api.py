@@ -7,6 +7,7 @@ Errors come back in the one shape ``{"message", "code", "fields"}`` (``core.api`
 from collections.abc import Mapping
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -66,6 +67,9 @@ class TokenLoginView(APIView):
                             password=form.validated_data["password"])
         if user is None or not user.is_active:
             raise ValidationFailed(_("Tên đăng nhập hoặc mật khẩu không đúng."), code="invalid_credentials")
+        # A sign-in like the page's: last_login is kept, and the failures counted against the
+        # account (core.login_lock) are forgotten.
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         return Response({"token": token_for(user).key})
 
 
