@@ -293,9 +293,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
 
-# Serve uploaded photos from the application (one-machine setups); behind a proxy or with S3
-# storage leave this off and let the proxy or the bucket serve them.
+# Photos on local disk are served through the application, which applies the privacy rule
+# (feedback/photo_access.py: private photos only to staff who may see the case and to the
+# submitter's signed links, valid PAKN_PHOTO_LINK_SECONDS). Behind nginx, set
+# PAKN_MEDIA_ACCEL_REDIRECT to an `internal` location aliasing MEDIA_ROOT: the check stays here and
+# nginx sends the bytes. Never let a proxy serve MEDIA_ROOT directly.
 PAKN_SERVE_MEDIA = env_bool("PAKN_SERVE_MEDIA", True)
+PAKN_MEDIA_ACCEL_REDIRECT = env("PAKN_MEDIA_ACCEL_REDIRECT", "")
+PAKN_PHOTO_LINK_SECONDS = env_int("PAKN_PHOTO_LINK_SECONDS", 3600)
 
 # Notifications: outbox retries, channel-layer key prefix and the periodic jobs (Celery beat).
 PAKN_OUTBOX_RETRY_SECONDS = env_int("PAKN_OUTBOX_RETRY_SECONDS", 60)

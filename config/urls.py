@@ -2,10 +2,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core.views import csp_report, healthz
+from feedback import views as feedback_views
 
 api_v1 = [
     path("", include("feedback.api_urls")),
@@ -37,7 +37,7 @@ urlpatterns = [
 ]
 
 if settings.PAKN_SERVE_MEDIA:
-    # One-machine setups serve photos themselves (Django's static() helper would do nothing
-    # with DEBUG off); behind a proxy or with object storage, turn this off.
+    # Photos on local disk go out through the privacy rule (feedback.photo_access): public ones to
+    # anyone, private ones to staff who may see the case and to the submitter's signed links.
     media_prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns.append(re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
+    urlpatterns.append(re_path(rf"^{media_prefix}(?P<path>.+)$", feedback_views.media, name="media"))

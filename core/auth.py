@@ -49,6 +49,18 @@ def valid_token(key):
     return token
 
 
+def token_key_from_header(value) -> str | None:
+    """The key of an ``Authorization: Token <key>`` header value, else None."""
+    scheme, _space, key = (value or "").partition(" ")
+    return key.strip() if scheme.lower() == "token" and key.strip() else None
+
+
+def user_from_authorization(value):
+    """The active user whose valid token the header carries, else None (outside DRF's views)."""
+    token = valid_token(token_key_from_header(value))
+    return token.user if token is not None else None
+
+
 class ExpiringTokenAuthentication(TokenAuthentication):
     """DRF's ``Authorization: Token …`` with the rules above: expired or revoked tokens get 401."""
 

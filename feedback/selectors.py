@@ -5,13 +5,13 @@ a staff member's username, no exact position or address of an anonymous submitte
 submitter's text and photos only where they consented to publish. The submitter's own view, opened
 with the private key, adds what they sent and what they can do now.
 """
-from django.core.files.storage import default_storage
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import Category, Kind, Ward
 from feedback.models import Feedback, Photo
+from feedback.photo_access import answer_photos_are_public, feedback_photos_are_public, photo_url
 from workflow.models import OPEN_STATES, CaseEvent, RejectReason, State
 
 MAX_MERGE_HOPS = 20
@@ -20,7 +20,6 @@ ANONYMOUS_COORDINATE_DIGITS = 3  # about 100 m: the street, not the house
 # submitter's own matter, so the public sees them only with the submitter's consent.
 PUBLIC_MESSAGE_TRANSITIONS = ("request_info", "reject", "answer")
 CONSENT_MESSAGE_TRANSITIONS = ("request_info", "reject")
-ANSWER_SHOWN_STATES = (State.ANSWERED, State.CLOSED)
 HIDDEN_FROM_HOME = (State.REJECTED, State.WITHDRAWN, State.MERGED)
 
 
@@ -51,8 +50,8 @@ def _local(moment):
     return timezone.localtime(moment) if moment else None
 
 
-def _url(name, build_uri):
-    url = default_storage.url(name)
+def _url(name, build_uri, *, signed=False):
+    url = photo_url(name, signed=signed)
     return build_uri(url) if build_uri else url
 
 
@@ -111,13 +110,15 @@ def _location(feedback, *, exact=False):
     return {"latitude": float(feedback.latitude), "longitude": float(feedback.longitude)}
 
 
-def _photos(feedback, build_uri):
-    return [{"url": _url(photo.image.name, build_uri), "thumbnail_url": _url(photo.thumbnail.name, build_uri)}
+def _photos(feedback, build_uri, *, signed=False):
+    """The submission's photos; ``signed`` links (the submitter's own page) open private ones."""
+    return [{"url": _url(photo.image.name, build_uri, signed=signed),
+             "thumbnail_url": _url(photo.thumbnail.name, build_uri, signed=signed)}
             for photo in feedback.photos.all()]
 
 
 def _answer(case, build_uri):
-    if case.state not in ANSWER_SHOWN_STATES or not case.answered_at:
+    if not answer_photos_are_public(case):  # the answer and its photos are out together
         return None
     photos = [{"url": _url(p.image.name, build_uri), "thumbnail_url": _url(p.thumbnail.name, build_uri)}
               for p in case.result_photos.order_by("created_at", "pk")]
@@ -145,7 +146,7 @@ def public_case(feedback, *, build_uri=None) -> dict:
     ``build_uri`` turns file URLs absolute (the API passes ``request.build_absolute_uri``).
     """
     case = _surviving_case(feedback)
-    consent = feedback.publish_consent
+    consent = feedback_photos_are_public(feedback)
     return {
         "tracking_code": feedback.tracking_code,
         "status": case.state,
@@ -196,7 +197,7 @@ def private_case(feedback, *, build_uri=None) -> dict:
         "location": _location(feedback, exact=True),
         "location_from_photo": feedback.location_from_photo,
         "address": feedback.address or None,
-        "photos": _photos(feedback, build_uri),
+        "photos": _photos(feedback, build_uri, signed=not feedback_photos_are_public(feedback)),
         "contact": {"name": feedback.contact_name, "phone": feedback.contact_phone,
                     "email": feedback.contact_email},
         "anonymous": feedback.anonymous,
@@ -225,7 +226,7 @@ def recent_public_cases(limit=10) -> list[dict]:
         "category": _named(row.category),
         "ward": _named(row.ward),
         "submitted_at": _local(row.submitted_at),
-        "thumbnail_url": default_storage.url(row.first_thumbnail) if row.first_thumbnail else None,
+        "thumbnail_url": photo_url(row.first_thumbnail) if row.first_thumbnail else None,  # consented: public
     } for row in rows]
 
 

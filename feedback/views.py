@@ -7,11 +7,13 @@ makes the form nicer on a phone (smaller photos, location, resend with the same 
 import hashlib
 import re
 from functools import lru_cache
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.staticfiles import finders
-from django.http import HttpResponse, HttpResponseRedirect
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpResponse, HttpResponseNotFound, HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -21,13 +23,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.auth import user_from_authorization
 from core.devices import device_class_of
 from core.errors import NotFound, PaknError
-from feedback import selectors, services
+from feedback import photo_access, selectors, services
 from feedback.forms import ACTION_FORMS, SubmissionForm
 from feedback.models import Channel
 from feedback.serializers import validate_submission
 from core.throttles import over_limit
+from workflow.actors import staff_actor
 
 ACTION_DONE = {
     "provide_info": gettext_lazy("Đã gửi thông tin bổ sung. Hồ sơ tiếp tục được xử lý."),
@@ -222,3 +226,50 @@ def manifest(request):
     response = HttpResponse(_read_static("manifest.webmanifest"), content_type="application/manifest+json")
     patch_cache_control(response, public=True, max_age=3600)
     return response
+
+
+# --- photos on local disk --------------------------------------------------------------------
+
+def _photo_viewer(request):
+    """The staff actor behind a browser session or an API token, or None (a citizen, a stranger)."""
+    user = request.user if request.user.is_authenticated else user_from_authorization(
+        request.META.get("HTTP_AUTHORIZATION"))
+    return staff_actor(user) if user is not None else None
+
+
+def _photo_not_found():
+    response = HttpResponseNotFound()
+    add_never_cache_headers(response)  # a refusal must not be kept by a cache for the next reader
+    return response
+
+
+@require_GET
+def media(request, path):
+    """A stored photo, as ``feedback.photo_access`` allows (404 for anyone else, as for no file).
+
+    With ``PAKN_MEDIA_ACCEL_REDIRECT`` set (nginx's ``internal`` location for MEDIA_ROOT) the
+    check stays here and nginx sends the bytes.
+    """
+    record = photo_access.photo_record(path)
+    if record is None or not photo_access.may_view(record, path, actor=_photo_viewer(request),
+                                                    token=request.GET.get("t", "")):
+        return _photo_not_found()
+    response = _photo_file(path)
+    if photo_access.photo_is_public(record):
+        patch_cache_control(response, public=True, max_age=3600)
+    else:
+        patch_cache_control(response, private=True, max_age=600)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _photo_file(name):
+    accel = settings.PAKN_MEDIA_ACCEL_REDIRECT
+    if accel:
+        response = HttpResponse(content_type="image/jpeg")
+        response["X-Accel-Redirect"] = f"{accel.rstrip('/')}/{quote(name)}"
+        return response
+    try:
+        return FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg")
+    except FileNotFoundError:
+        return _photo_not_found()

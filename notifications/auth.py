@@ -26,11 +26,11 @@ def _token_scope(key):
 
 
 def token_from_headers(headers):
+    from core.auth import token_key_from_header
+
     for name, value in headers:
         if name.lower() == b"authorization":
-            scheme, _, key = value.decode("latin1").partition(" ")
-            if scheme.lower() == "token" and key.strip():
-                return key.strip()
+            return token_key_from_header(value.decode("latin1"))
     return None
 
 
