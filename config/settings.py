@@ -225,6 +225,8 @@ REST_FRAMEWORK = {
         "submissions": env("PAKN_SUBMISSION_RATE", "20/hour"),
         "citizen_actions": env("PAKN_CITIZEN_ACTION_RATE", "60/hour"),
         "login": env("PAKN_LOGIN_RATE", "30/hour"),
+        # Public case pages, their API and the lookup form, per address (one budget).
+        "lookups": env("PAKN_LOOKUP_RATE", "120/hour"),
         "csp_reports": env("PAKN_CSP_REPORT_RATE", "60/minute"),
     },
 }

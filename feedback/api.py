@@ -72,7 +72,9 @@ class FeedbackSubmitView(PublicAPIView):
 
 
 class FeedbackDetailView(PublicAPIView):
-    throttle_classes = []
+    # Limited per address like the public page and the lookup form: the same budget, so a code
+    # cannot be guessed faster through one door than through another.
+    throttle_scope = "lookups"
 
     @extend_schema(operation_id="feedback_public", responses={200: OpenApiTypes.OBJECT, 404: ErrorSerializer},
                    summary="Xem công khai một phản ánh (không có dữ liệu cá nhân)")

@@ -103,7 +103,7 @@ class Photo(models.Model):
 
 
 class TrackingCounter(models.Model):
-    """The running number behind tracking codes, one row per month (BN-2611-0042)."""
+    """The running number behind tracking codes, one row per month (the 0042 of BN-2611-0042-K7)."""
 
     period = models.CharField(max_length=4, unique=True)
     value = models.PositiveIntegerField(default=0)

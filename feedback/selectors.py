@@ -5,6 +5,8 @@ a staff member's username, no exact position or address of an anonymous submitte
 submitter's text and photos only where they consented to publish. The submitter's own view, opened
 with the private key, adds what they sent and what they can do now.
 """
+import re
+
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,9 +57,24 @@ def _url(name, build_uri, *, signed=False):
     return build_uri(url) if build_uri else url
 
 
+# BN-2611-0042-K7 as people type it: any case, spaces, dots or no dashes (the random part is absent
+# from codes made before it existed).
+_TYPED_CODE = re.compile(r"([A-Z]{1,5})-?(\d{4})-?(\d{4,6})(?:-?([A-Z0-9]{2}))?")
+
+
+def normal_tracking_code(raw: str) -> str:
+    """A typed code in the stored form: ``bn 2611 0042 k7`` → ``BN-2611-0042-K7``."""
+    code = re.sub(r"[\s_.]+", "-", (raw or "").strip()).upper()[:40]
+    code = re.sub(r"-{2,}", "-", code).strip("-")
+    typed = _TYPED_CODE.fullmatch(code)
+    if typed is None:
+        return code[:20]
+    return "-".join(part for part in typed.groups() if part)
+
+
 def feedback_by_code(code: str) -> Feedback | None:
-    """The submission with this tracking code (any letter case), with what its pages show."""
-    code = (code or "").strip().upper()
+    """The submission with this tracking code (as typed, see ``normal_tracking_code``), with what its pages show."""
+    code = normal_tracking_code(code)
     if not code or len(code) > 20:
         return None
     return (Feedback.objects.select_related("case", "case__agency", "category", "ward")

@@ -81,7 +81,7 @@ def private_key_for(idempotency_key: str | None) -> str:
 
 
 def private_path(code: str, key: str) -> str:
-    """The submitter's page with their key: ``/theo-doi/BN-2611-0042/?key=…``."""
+    """The submitter's page with their key: ``/theo-doi/BN-2611-0042-K7/?key=…``."""
     return f"{reverse('feedback:private', kwargs={'code': code})}?{urlencode({'key': key})}"
 
 
@@ -131,8 +131,16 @@ def _save_photos(feedback, processed, *, first_position, written):
 
 # --- tracking codes --------------------------------------------------------------------------
 
+# Two random characters after the running number: neighbouring codes cannot be guessed (a guess
+# with the right number still has 1 chance in 961), and the code stays short enough to read out
+# on the phone. No 0/O, 1/I/L: a code copied from paper is not mistyped into another one.
+CODE_SUFFIX_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_SUFFIX_LENGTH = 2
+
+
 def next_tracking_code(now) -> str:
-    """``{prefix}-{YYMM}-{NNNN}``: the month in Vietnam's time and its running number.
+    """``{prefix}-{YYMM}-{NNNN}-{XX}``: the month in Vietnam's time, its running number, and two
+    random characters (``BN-2611-0042-K7``). Codes made before the random part keep working.
 
     The counter row is bumped with one UPDATE (a row lock on PostgreSQL, the write lock on
     SQLite), so two intakes at once never share a number. Call inside the intake transaction.
@@ -145,7 +153,8 @@ def next_tracking_code(now) -> str:
         except IntegrityError:  # another intake created this month's row first
             TrackingCounter.objects.filter(period=period).update(value=F("value") + 1)
     value = TrackingCounter.objects.values_list("value", flat=True).get(period=period)
-    return f"{settings.PAKN_TRACKING_PREFIX}-{period}-{value:04d}"
+    suffix = "".join(secrets.choice(CODE_SUFFIX_ALPHABET) for _ in range(CODE_SUFFIX_LENGTH))
+    return f"{settings.PAKN_TRACKING_PREFIX}-{period}-{value:04d}-{suffix}"
 
 
 # --- idempotency -----------------------------------------------------------------------------

@@ -5,7 +5,6 @@ Thin views: the intake service (``feedback.services``) checks and writes, the se
 makes the form nicer on a phone (smaller photos, location, resend with the same key).
 """
 import hashlib
-import re
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -93,15 +92,17 @@ def _submit_post(request):
     return _see_other(services.private_path(result.feedback.tracking_code, result.private_key) + "&new=1")
 
 
-def _normal_code(raw):
-    return re.sub(r"[\s_]+", "-", (raw or "").strip()).upper()[:20]
+def _too_many_lookups(request, code=""):
+    return render(request, "feedback/lookup.html", {"code": code, "throttled": True}, status=429)
 
 
 @require_GET
 def lookup(request):
-    code = _normal_code(request.GET.get("code"))
+    code = selectors.normal_tracking_code(request.GET.get("code"))
     if not code:
         return render(request, "feedback/lookup.html", {"code": ""})
+    if over_limit(request, "lookups"):
+        return _too_many_lookups(request, code)
     if selectors.feedback_by_code(code) is None:
         return render(request, "feedback/lookup.html", {"code": code, "not_found": True}, status=404)
     return HttpResponseRedirect(reverse("feedback:public", args=[code]))
@@ -109,6 +110,8 @@ def lookup(request):
 
 @require_GET
 def public_case(request, code):
+    if over_limit(request, "lookups"):
+        return _too_many_lookups(request)
     feedback = selectors.feedback_by_code(code)
     if feedback is None:
         return _not_found(request)

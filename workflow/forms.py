@@ -85,7 +85,7 @@ def _field_for(spec):
         return forms.CharField(label=spec.label, required=spec.required, widget=forms.Textarea(attrs={"rows": 4}))
     if spec.kind == "case":
         return forms.CharField(label=spec.label, required=spec.required, max_length=40,
-                               help_text=_("Số hồ sơ hoặc mã theo dõi, ví dụ 125 hoặc BN-2611-0042."))
+                               help_text=_("Số hồ sơ hoặc mã theo dõi, ví dụ 125 hoặc BN-2611-0042-K7."))
     return forms.CharField(label=spec.label, required=spec.required, max_length=500)
 
 

@@ -15,7 +15,7 @@ from workflow.models import State
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TRACKING_CODE = re.compile(r"BN-\d{4}-\d{4}")
+TRACKING_CODE = re.compile(r"BN-\d{4}-\d{4}-[2-9A-Z]{2}")
 
 
 @pytest.fixture(autouse=True)
@@ -75,7 +75,7 @@ def test_a_citizen_sends_feedback_with_a_photo_from_a_phone(phone_page, referenc
     page.screenshot(path=str(screenshot_dir / "citizen-form.png"), full_page=True)
 
     page.get_by_role("button", name="Gửi phản ánh").click()
-    page.wait_for_url(re.compile(r"/theo-doi/BN-\d{4}-\d{4}/\?key=.+&new=1$"))
+    page.wait_for_url(re.compile(r"/theo-doi/BN-\d{4}-\d{4}-[2-9A-Z]{2}/\?key=.+&new=1$"))
     code = page.locator("#tracking-code").inner_text()
     assert TRACKING_CODE.fullmatch(code)
     assert page.get_by_role("heading", name="Đã gửi phản ánh").is_visible()

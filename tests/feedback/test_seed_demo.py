@@ -118,11 +118,11 @@ def test_sample_cases_reach_every_state_through_the_workflow(seeded):
 
 def test_submissions_look_like_real_ones(seeded):
     codes = list(Feedback.objects.values_list("tracking_code", flat=True))
-    assert all(re.fullmatch(r"BN-\d{4}-\d{4}", code) for code in codes) and len(set(codes)) == len(codes)
+    assert all(re.fullmatch(r"BN-\d{4}-\d{4}-[2-9A-Z]{2}", code) for code in codes) and len(set(codes)) == len(codes)
     assert Feedback.objects.filter(device_class="mobile").count() > Feedback.objects.count() / 2
     assert all(len(h) == 64 for h in Feedback.objects.values_list("private_key_hash", flat=True))
     for counter in TrackingCounter.objects.all():
-        numbers = [int(c[-4:]) for c in codes if c[3:7] == counter.period]
+        numbers = [int(c[8:12]) for c in codes if c[3:7] == counter.period]
         assert counter.value >= max(numbers)
 
 
