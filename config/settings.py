@@ -247,6 +247,11 @@ PAKN_TOKEN_TTL_DAYS = env_int("PAKN_TOKEN_TTL_DAYS", 30)
 PAKN_PHOTO_MAX_COUNT = env_int("PAKN_PHOTO_MAX_COUNT", 5)
 PAKN_PHOTO_MAX_BYTES = env_int("PAKN_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 PAKN_PHOTO_MAX_PIXELS = env_int("PAKN_PHOTO_MAX_PIXELS", 50_000_000)
+# All the photos of one request together, checked before any is decoded (core/images.py).
+PAKN_PHOTO_REQUEST_MAX_PIXELS = env_int("PAKN_PHOTO_REQUEST_MAX_PIXELS", 100_000_000)
+# Decoding threads per process: at most this many decodes at once, whatever the traffic
+# (default: half the CPUs, at least one).
+PAKN_PHOTO_WORKERS = env_int("PAKN_PHOTO_WORKERS", 0) or None
 PAKN_PHOTO_MAX_SIDE = env_int("PAKN_PHOTO_MAX_SIDE", 2048)
 PAKN_PHOTO_THUMB_SIDE = env_int("PAKN_PHOTO_THUMB_SIDE", 400)
 PAKN_REQUEST_MAX_BYTES = env_int("PAKN_REQUEST_MAX_BYTES", 55 * 1024 * 1024)

@@ -21,13 +21,25 @@ Rules it enforces, in the order they are checked:
    profile or comment, so nothing the phone recorded (GPS, device, owner) leaks with the photo.
 
 Global Pillow state is left alone apart from registering the HEIF opener.
+
+Several photos of one request go through :func:`process_images`, which adds two bounds on cost:
+
+7. A pixel budget per request (``PAKN_PHOTO_REQUEST_MAX_PIXELS``), checked on the headers of
+   every photo before any is decoded: five photos at the per-photo limit would cost five times
+   its memory and time. Over it: ``ImageRejected`` with code ``too_many_pixels``.
+8. Decoding runs on one bounded pool of worker threads per process (``PAKN_PHOTO_WORKERS``): however
+   many requests carry photos at once, at most that many decodes run (and hold their pixels in
+   memory) at any moment; the other requests' threads keep the remaining CPU.
 """
 from __future__ import annotations
 
 import io
 import math
+import os
 import struct
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,6 +47,7 @@ from typing import BinaryIO
 
 import pillow_heif
 from django.conf import settings
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -48,6 +61,7 @@ pillow_heif.register_heif_opener()
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 50_000_000
+DEFAULT_REQUEST_MAX_PIXELS = 100_000_000
 DEFAULT_MAX_SIDE = 2048
 DEFAULT_THUMB_SIDE = 400
 JPEG_QUALITY = 85
@@ -132,6 +146,69 @@ def process_image(
 
 def _setting(value: int | None, name: str, default: int) -> int:
     return value if value is not None else getattr(settings, name, default)
+
+
+# --- several photos of one request --------------------------------------------------------------
+
+
+def process_images(photos: Sequence[bytes], *, request_max_pixels: int | None = None) -> list[ProcessedImage]:
+    """Every photo of one request, in order, within the request's pixel budget, decoded on the pool.
+
+    Raises what :func:`process_image` raises, with ``photo_number`` (1, 2, …) set on the error so
+    the caller can say which photo it was; the budget's refusal has no ``photo_number``.
+    """
+    check_request_pixels(photos, request_max_pixels)
+    language = translation.get_language()
+    processed = []
+    for number, raw in enumerate(photos, start=1):
+        try:
+            processed.append(decode_pool().submit(_in_language, language, raw).result())
+        except (PayloadTooLarge, ImageRejected) as exc:
+            exc.photo_number = number
+            raise
+    return processed
+
+
+def _in_language(language: str | None, raw: bytes) -> ProcessedImage:
+    # A pool thread has no request: refusals are worded in the requester's language.
+    with translation.override(language):
+        return process_image(raw)
+
+
+def check_request_pixels(photos: Sequence[bytes], limit: int | None = None) -> None:
+    """Refuse a request whose photos add up to more pixels than the budget, from headers only."""
+    limit = _setting(limit, "PAKN_PHOTO_REQUEST_MAX_PIXELS", DEFAULT_REQUEST_MAX_PIXELS)
+    if sum(header_pixels(raw) for raw in photos) > limit:
+        message = _("Tổng độ phân giải các ảnh quá lớn (tối đa %(limit)s megapixel cho một lần gửi). "
+                    "Hãy gửi ít ảnh hơn hoặc ảnh nhỏ hơn.") % {"limit": _millions(limit, 1_000_000)}
+        raise ImageRejected(message, code="too_many_pixels", fields={"photos": [message]})
+
+
+def header_pixels(raw: bytes) -> int:
+    """Width × height from the header without decoding; 0 when unreadable (the pipeline then
+    refuses that photo with the precise reason)."""
+    try:
+        source_format = _sniff_format(raw)
+        if source_format == "HEIF":
+            _check_boxes_complete(raw)
+        with Image.open(io.BytesIO(raw), formats=[source_format]) as img:
+            return img.width * img.height
+    except (ImageRejected, UnidentifiedImageError, *_DECODE_ERRORS):
+        return 0
+
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def decode_pool() -> ThreadPoolExecutor:
+    """The process's one pool of decoding threads, made on first use."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            workers = getattr(settings, "PAKN_PHOTO_WORKERS", None) or max(1, (os.cpu_count() or 2) // 2)
+            _pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pakn-photo")
+        return _pool
 
 
 # --- Reading and recognising the upload -------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Rules enforced here (field rules live in ``feedback.serializers``, shared by the API and the form):
 
-- Every photo goes through ``core.images.process_image`` before anything is written; a bad photo
+- Every photo goes through ``core.images.process_images`` before anything is written; a bad photo
   refuses the whole submission and names the photo ("Ảnh 2: …").
 - A submission, its case, its photos' rows and files are created together or not at all: files
   written for an attempt that fails are removed.
@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, NotFound, PaknError, ValidationFailed
-from core.images import ProcessedImage, process_image
+from core.images import ProcessedImage, process_images
 from core.photo_files import delete_files, store_image_files
 from core.models import Kind
 from feedback.models import Channel, Feedback, Photo, TrackingCounter, hash_private_key
@@ -110,14 +110,14 @@ def _read_photo(photo: bytes | UploadedFile) -> bytes:
 
 def _process_photos(raw_photos: Sequence[bytes]) -> list[ProcessedImage]:
     """Run every photo through the pipeline; the first refusal names the photo it came from."""
-    processed = []
-    for number, raw in enumerate(raw_photos, start=1):
-        try:
-            processed.append(process_image(raw))
-        except PaknError as exc:
-            message = _("Ảnh %(n)d: %(reason)s") % {"n": number, "reason": exc.message}
-            raise type(exc)(message, code=exc.code, fields={"photos": [message]}) from exc
-    return processed
+    try:
+        return process_images(raw_photos)
+    except PaknError as exc:
+        number = getattr(exc, "photo_number", None)
+        if number is None:  # the request's pixel budget: about all the photos together
+            raise
+        message = _("Ảnh %(n)d: %(reason)s") % {"n": number, "reason": exc.message}
+        raise type(exc)(message, code=exc.code, fields={"photos": [message]}) from exc
 
 
 def _save_photos(feedback, processed, *, first_position, written):
