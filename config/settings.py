@@ -325,4 +325,8 @@ CELERY_BEAT_SCHEDULE = {
     "deadline-reminders": {"task": "workflow.send_deadline_reminders", "schedule": 5 * 60},
     "close-expired-cases": {"task": "workflow.close_expired_cases", "schedule": 60 * 60},
     "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60},
+    "erase-expired-contacts": {"task": "feedback.erase_expired_contacts", "schedule": 24 * 60 * 60},
 }
+# Personal data: a submitter's contact data is erased this many days after their case ended
+# (closed, rejected, withdrawn); see feedback/lifecycle.py.
+PAKN_CONTACT_RETENTION_DAYS = env_int("PAKN_CONTACT_RETENTION_DAYS", 365)

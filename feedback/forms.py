@@ -150,3 +150,22 @@ class RateForm(CitizenForm):
 
 
 ACTION_FORMS = {"provide_info": ProvideInfoForm, "withdraw": WithdrawForm, "rate": RateForm}
+
+
+class ExportForm(CitizenForm):
+    """Ask for a copy of one's data: nothing to fill in."""
+
+
+class EraseContactForm(CitizenForm):
+    confirm = forms.BooleanField(label=_("Tôi muốn xoá họ tên, số điện thoại và email của tôi khỏi phản ánh này."))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_erase_%s")  # the withdraw form on the same page has a "confirm" too
+        super().__init__(*args, **kwargs)
+
+    def confirmed(self):
+        return bool(self.data.get("confirm"))
+
+
+# The submitter's rights over their personal data, on the same page (feedback.lifecycle).
+DATA_FORMS = {"export": ExportForm, "erase_contact": EraseContactForm}

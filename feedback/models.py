@@ -54,6 +54,10 @@ class Feedback(models.Model):
     contact_name = models.CharField(_("họ tên"), max_length=120, blank=True)
     contact_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     contact_email = models.EmailField(_("email"), blank=True)
+    # Set when the contact fields were emptied (the submitter asked, or the retention period after
+    # the case ended passed): the record of the case stays, the person's contact data does not.
+    contact_erased_at = models.DateTimeField(_("đã xoá thông tin liên hệ lúc"), null=True, blank=True,
+                                             editable=False)
     anonymous = models.BooleanField(_("ẩn danh"), default=False)
     publish_consent = models.BooleanField(_("đồng ý công khai"), default=False)
     language = models.CharField(max_length=8, default="vi")
@@ -89,8 +93,9 @@ class Photo(models.Model):
     """A citizen's photo as stored: upright, resized, every metadata field stripped."""
 
     feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(upload_to="photos/%Y/%m/")
-    thumbnail = models.ImageField(upload_to="photos/%Y/%m/thumbs/")
+    # Indexed: every request for a photo finds its row (and so its case) by the stored name.
+    image = models.ImageField(upload_to="photos/%Y/%m/", db_index=True)
+    thumbnail = models.ImageField(upload_to="photos/%Y/%m/thumbs/", db_index=True)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     source_format = models.CharField(max_length=10)

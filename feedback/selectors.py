@@ -217,6 +217,7 @@ def private_case(feedback, *, build_uri=None) -> dict:
         "photos": _photos(feedback, build_uri, signed=not feedback_photos_are_public(feedback)),
         "contact": {"name": feedback.contact_name, "phone": feedback.contact_phone,
                     "email": feedback.contact_email},
+        "contact_erased_at": _local(feedback.contact_erased_at),
         "anonymous": feedback.anonymous,
         "publish_consent": feedback.publish_consent,
         "timeline": _timeline(feedback, case, with_messages=True),

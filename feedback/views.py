@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpResponse, HttpResponseNotFound, HttpResponseRedirect
+from django.http import FileResponse, HttpResponse, HttpResponseNotFound, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -25,8 +25,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.auth import user_from_authorization
 from core.devices import device_class_of
 from core.errors import NotFound, PaknError
-from feedback import photo_access, selectors, services
-from feedback.forms import ACTION_FORMS, SubmissionForm
+from feedback import lifecycle, photo_access, selectors, services
+from feedback.forms import ACTION_FORMS, DATA_FORMS, EraseContactForm, ExportForm, SubmissionForm
 from feedback.models import Channel
 from feedback.serializers import validate_submission
 from core.throttles import over_limit
@@ -126,7 +126,8 @@ def private_case(request, code):
         return _not_found(request)
     failed, status = None, 200
     if request.method == "POST":
-        outcome = _run_citizen_action(request, feedback, key)
+        data_action = DATA_ACTIONS.get(request.POST.get("action", ""))
+        outcome = data_action(request, feedback, key) if data_action else _run_citizen_action(request, feedback, key)
         if outcome is None:
             return _not_found(request)
         if isinstance(outcome, HttpResponse):
@@ -134,10 +135,15 @@ def private_case(request, code):
         failed, status = outcome
     response = render(request, "feedback/private.html", _private_context(request, feedback, key, failed),
                       status=status)
-    # The page carries the private key: never stored by a shared cache, never sent on as a referrer.
+    return _keep_private(response)
+
+
+def _keep_private(response):
+    """The page carries the private key: never stored by a shared cache, and sent as a referrer
+    only to this site (so its forms' Origin is checked as usual), never to another."""
     add_never_cache_headers(response)
     patch_cache_control(response, private=True)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -168,9 +174,44 @@ def _run_citizen_action(request, feedback, key):
     return _see_other(services.private_path(feedback.tracking_code, key))
 
 
+# --- the submitter's personal data: a copy, and erasure ---------------------------------------
+
+ERASED = gettext_lazy("Đã xoá họ tên, số điện thoại và email của bạn. Bạn vẫn theo dõi phản ánh bằng đường dẫn này.")
+
+
+def _export_data(request, feedback, key):
+    """A JSON file of everything held about the submission, downloaded from the private page."""
+    form = ExportForm(data=request.POST)
+    form.action = "export"
+    if over_limit(request, "citizen_actions"):
+        form.show_errors({"__all__": [TOO_MANY]})
+        return form, 429
+    data = lifecycle.submission_export(feedback, build_uri=request.build_absolute_uri)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="pakn-{feedback.tracking_code}.json"'
+    return _keep_private(response)
+
+
+def _erase_contact(request, feedback, key):
+    form = EraseContactForm(data=request.POST)
+    form.action = "erase_contact"
+    if over_limit(request, "citizen_actions"):
+        form.show_errors({"__all__": [TOO_MANY]})
+        return form, 429
+    if not form.confirmed():
+        form.show_errors({"confirm": [_("Đánh dấu ô xác nhận để xoá thông tin liên hệ.")]})
+        return form, 400
+    lifecycle.feedback_erase_contact(feedback=feedback)
+    messages.success(request, ERASED)
+    return _see_other(services.private_path(feedback.tracking_code, key))
+
+
+DATA_ACTIONS = {"export": _export_data, "erase_contact": _erase_contact}
+
+
 def _private_context(request, feedback, key, failed):
     case = selectors.private_case(feedback)
-    forms = {name: form_class() for name, form_class in ACTION_FORMS.items()}
+    forms = {name: form_class() for name, form_class in {**ACTION_FORMS, **DATA_FORMS}.items()}
     if failed is not None:
         forms[failed.action] = failed
     link = request.build_absolute_uri(services.private_path(feedback.tracking_code, key))
@@ -178,6 +219,7 @@ def _private_context(request, feedback, key, failed):
         "case": case, "key": key, "private_link": link, "forms": forms, "failed_action": getattr(failed, "action", ""),
         "actions": set(case.get("actions") or ()), "is_new": request.GET.get("new") == "1",
         "action_url": services.private_path(feedback.tracking_code, key),
+        "retention_days": settings.PAKN_CONTACT_RETENTION_DAYS,
     }
 
 

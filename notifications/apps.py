@@ -13,6 +13,7 @@ class NotificationsConfig(AppConfig):
         from rest_framework.authtoken.models import Token
 
         from feedback.models import Feedback
+        from feedback.signals import contact_erased
         from notifications import receivers
         from workflow.models import CaseEvent, Membership
         from workflow.signals import case_changed, deadline_reached
@@ -26,3 +27,4 @@ class NotificationsConfig(AppConfig):
         post_delete.connect(receivers.on_membership_changed, sender=Membership, dispatch_uid="notifications-role-gone")
         post_save.connect(receivers.on_user_saved, sender=get_user_model(), dispatch_uid="notifications-user")
         post_delete.connect(receivers.on_token_deleted, sender=Token, dispatch_uid="notifications-token")
+        contact_erased.connect(receivers.on_contact_erased, dispatch_uid="notifications-contact-erased")

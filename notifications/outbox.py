@@ -138,3 +138,18 @@ def outbox_sweep(*, now=None, limit=500):
             raise
         return 0
     return sum(1 for message_id in due if outbox_deliver(message_id=message_id, now=now) == OutboxStatus.SENT)
+
+
+def outbox_forget(*, feedback_id, addresses):
+    """A submitter's contact data was erased: erase the copies the outbox keeps of it.
+
+    Messages to those addresses about that submission lose their address and their text (the
+    kind, status and dates stay, for delivery statistics); those not yet sent never will be.
+    """
+    addresses = [a for a in addresses if a]
+    if not addresses:
+        return 0
+    rows = OutboxMessage.objects.filter(to__in=addresses, dedupe_key__endswith=f":{feedback_id}")
+    rows.filter(status=OutboxStatus.PENDING).update(status=OutboxStatus.FAILED,
+                                                    last_error="contact data erased before sending")
+    return rows.update(to="", subject="", body_text="", body_html="")

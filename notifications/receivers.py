@@ -9,7 +9,7 @@ import logging
 
 from django.db import transaction
 
-from notifications import live, services
+from notifications import live, outbox, services
 
 log = logging.getLogger(__name__)
 
@@ -63,3 +63,8 @@ def on_user_saved(sender, instance, created, raw=False, update_fields=None, **kw
 def on_token_deleted(sender, instance, **kwargs):
     """A revoked token (by a password change, a deactivation or the admin) closes its sockets."""
     _access_changed_on_commit(instance.user_id)
+
+
+def on_contact_erased(sender, feedback, addresses, **kwargs):
+    """Inside the erasing transaction: the outbox forgets the addresses along with the submission."""
+    outbox.outbox_forget(feedback_id=feedback.pk, addresses=addresses)

@@ -7,10 +7,12 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_mixins import PhotoPreviewMixin, ReadOnlyAdminMixin
-from workflow.models import Agency, CalendarDay, Case, CaseEvent, CasePhoto, DeadlinePolicy, Membership, RoutingRule
+from workflow.models import (Agency, CalendarDay, Case, CaseEvent, CasePhoto, ContactRead, DeadlinePolicy, Membership,
+                             RoutingRule)
 
 User = get_user_model()
 
@@ -131,3 +133,28 @@ class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def view_on_site(self, case):
         return reverse("workflow:case", args=[case.pk])
+
+
+# --- who read citizens' contact data ------------------------------------------------------------
+
+@admin.register(ContactRead)
+class ContactReadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Administrators only: every time a staff member was shown a citizen's contact data."""
+
+    list_display = ("read_at", "user", "case_link", "via")
+    list_filter = ("via", ("read_at", admin.DateFieldListFilter))
+    search_fields = ("=user__username", "=case__id")
+    date_hierarchy = "read_at"
+    list_select_related = ("user",)
+    show_full_result_count = False
+
+    @admin.display(description=_("hồ sơ"), ordering="case")
+    def case_link(self, read):
+        return format_html('<a href="{}">#{}</a>', reverse("admin:workflow_case_change", args=[read.case_id]),
+                           read.case_id)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)

@@ -22,7 +22,8 @@ from core.devices import device_class_of
 from core.errors import NotFound, ValidationFailed
 from workflow import selectors
 from workflow.actors import staff_actor
-from workflow.models import Agency, Membership, State
+from workflow.contact_reads import record_contact_read
+from workflow.models import Agency, ContactRead, Membership, State
 from workflow.serializers import (AgencySerializer, CaseDetailSerializer, CaseListSerializer, MeSerializer,
                                   TokenRequestSerializer, TokenSerializer, TransitionRequestSerializer)
 from workflow.transitions import perform_transition
@@ -133,7 +134,9 @@ class CaseListView(generics.ListAPIView):
 
 def _detail_response(request, case):
     context = {"request": request, "actor": request_actor(request), "now": timezone.now()}
-    return Response(CaseDetailSerializer(case, context=context).data)
+    data = CaseDetailSerializer(case, context=context).data
+    record_contact_read(user=request.user, case=case, via=ContactRead.Via.API)  # the submissions carry it
+    return Response(data)
 
 
 class CaseDetailView(APIView):

@@ -444,8 +444,35 @@ class CasePhoto(models.Model):
     """A result photo attached to an answer (the same pipeline as citizens' photos)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="result_photos")
-    image = models.ImageField(upload_to="results/%Y/%m/")
-    thumbnail = models.ImageField(upload_to="results/%Y/%m/thumbs/")
+    image = models.ImageField(upload_to="results/%Y/%m/", db_index=True)
+    thumbnail = models.ImageField(upload_to="results/%Y/%m/thumbs/", db_index=True)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class ContactRead(models.Model):
+    """A staff member was shown a citizen's contact data: who, when, which case, where.
+
+    Nghị định 13/2023 asks that access to personal data be traceable; administrators read this
+    list in the admin. Rows are never changed or deleted (from the admin or elsewhere).
+    """
+
+    class Via(models.TextChoices):
+        PAGE = "page", _("Trang hồ sơ")
+        API = "api", _("API")
+        ADMIN = "admin", _("Trang quản trị")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("người xem"))
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+", verbose_name=_("hồ sơ"))
+    via = models.CharField(_("qua"), max_length=10, choices=Via.choices)
+    read_at = models.DateTimeField(_("thời điểm"), db_index=True)
+
+    class Meta:
+        ordering = ["-read_at", "-pk"]
+        verbose_name = _("lượt xem thông tin liên hệ")
+        verbose_name_plural = _("nhật ký xem thông tin liên hệ")
+
+    def __str__(self):
+        return f"{self.user} · #{self.case_id} · {self.read_at:%d/%m/%Y %H:%M}"

@@ -25,7 +25,8 @@ from core.errors import Conflict, NotFound, PayloadTooLarge, PermissionDenied, V
 from workflow import selectors, transitions
 from workflow.actors import staff_actor
 from workflow.forms import ACTION_ORDER, EVENT_LABELS, InboxFilterForm, TransitionForm
-from workflow.models import Role
+from workflow.contact_reads import record_contact_read
+from workflow.models import ContactRead, Role
 from workflow.permissions import can_see
 from workflow.services import TRANSITION_METHODS
 
@@ -184,9 +185,11 @@ def render_case(request, case_id, *, bound=None, status=200):
     case = _load_case(actor, case_id)
     with_time_left([case])
     forms, suggestion = _action_forms(case, actor, bound)
+    submissions = list(case.submissions.all())
+    record_contact_read(user=request.user, case=case, via=ContactRead.Via.PAGE, submissions=submissions)
     return render(request, "workflow/case.html", {
         "case": case,
-        "submissions": list(case.submissions.all()),
+        "submissions": submissions,
         "events": _events(case),
         "result_photos": list(case.result_photos.all()),
         "action_forms": forms,

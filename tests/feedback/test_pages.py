@@ -148,7 +148,8 @@ def test_the_confirmation_shows_the_code_the_private_link_and_what_happens_next(
     assert f"/theo-doi/{code}/?key={key}" in html
     assert "Điều gì xảy ra tiếp theo?" in html
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    # The key goes to this site only (its forms need their Origin checked), never to another.
+    assert response["Referrer-Policy"] == "same-origin"
     assert f'data-tracking-code="{code}"' in html and "data-live-feedback=" in html
 
 

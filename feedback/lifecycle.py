@@ -1,0 +1,100 @@
+"""The submitter's personal data over time (Nghị định 13/2023 on personal data protection).
+
+- A submitter may take a copy of everything the system holds about their submission
+  (:func:`submission_export`) and have their contact data erased (:func:`feedback_erase_contact`),
+  both from their private page.
+- Contact data (name, phone, email) is erased by itself ``PAKN_CONTACT_RETENTION_DAYS`` after the
+  case ended (closed, rejected or withdrawn): :func:`erase_expired_contacts`, run daily by Celery
+  beat (``feedback.erase_expired_contacts``) or by ``manage.py erase_expired_contacts`` from cron.
+
+Erasing keeps the case and what was reported (the public record of the government's work) and
+removes who reported it: the contact fields, the request fingerprint derived from them, and,
+through ``contact_erased``, the copies in the outbox.
+"""
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from feedback import selectors
+from feedback.models import Feedback
+from feedback.signals import contact_erased
+from workflow.models import CaseEvent, State
+
+ENDED_STATES = (State.CLOSED, State.REJECTED, State.WITHDRAWN)
+HAS_CONTACT = ~Q(contact_name="") | ~Q(contact_phone="") | ~Q(contact_email="")
+
+
+def feedback_erase_contact(*, feedback, now=None) -> bool:
+    """Erase the submission's contact data now; False when there was none left to erase."""
+    with transaction.atomic():
+        locked = Feedback.objects.select_for_update().get(pk=feedback.pk)
+        addresses = [a for a in (locked.contact_phone, locked.contact_email) if a]
+        if not (locked.contact_name or addresses):
+            return False
+        locked.contact_name = locked.contact_phone = locked.contact_email = ""
+        locked.request_fingerprint = ""
+        locked.contact_erased_at = now or timezone.now()
+        locked.save(update_fields=["contact_name", "contact_phone", "contact_email", "request_fingerprint",
+                                   "contact_erased_at"])
+        contact_erased.send(sender=Feedback, feedback=locked, addresses=addresses)
+    feedback.contact_name = feedback.contact_phone = feedback.contact_email = ""
+    feedback.contact_erased_at = locked.contact_erased_at
+    return True
+
+
+def expired_contacts(now=None):
+    """Submissions still holding contact data whose case ended more than the retention period ago
+    (the end is the case's last event: its closing, rejection or withdrawal)."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.PAKN_CONTACT_RETENTION_DAYS)
+    last_event = (CaseEvent.objects.filter(case=OuterRef("case")).values("case")
+                  .annotate(last=Max("created_at")).values("last"))
+    return (Feedback.objects.filter(HAS_CONTACT, case__state__in=ENDED_STATES)
+            .annotate(ended_at=Subquery(last_event)).filter(ended_at__lt=cutoff))
+
+
+def erase_expired_contacts(*, now=None) -> int:
+    """Erase every expired contact; returns how many submissions were erased."""
+    erased = 0
+    for feedback in expired_contacts(now).only("pk").iterator():
+        erased += feedback_erase_contact(feedback=feedback, now=now)
+    return erased
+
+
+def submission_export(feedback, *, build_uri=None) -> dict:
+    """Everything held about the submission, as its submitter sees it, for them to keep."""
+    view = selectors.private_case(feedback, build_uri=build_uri)
+    return {
+        "tracking_code": feedback.tracking_code,
+        "exported_at": timezone.now().isoformat(),
+        "submitted_at": feedback.submitted_at.isoformat(),
+        "kind": feedback.kind,
+        "category": view["category"],
+        "title": feedback.title,
+        "description": feedback.description,
+        "location": view["location"],
+        "location_from_photo": feedback.location_from_photo,
+        "address": feedback.address,
+        "ward": view["ward"],
+        "contact": {"name": feedback.contact_name, "phone": feedback.contact_phone, "email": feedback.contact_email},
+        "contact_erased_at": feedback.contact_erased_at.isoformat() if feedback.contact_erased_at else None,
+        "anonymous": feedback.anonymous,
+        "publish_consent": feedback.publish_consent,
+        "language": feedback.language,
+        "channel": feedback.channel,
+        "device_class": feedback.device_class,
+        "photos": view["photos"],
+        "status": view["status"],
+        "timeline": [{**step, "at": step["at"].isoformat() if step["at"] else None} for step in view["timeline"]],
+        "answer": _dated(view["answer"], "answered_at"),
+        "rejection": view["rejection"],
+        "rating": view["rating"],
+    }
+
+
+def _dated(section, field):
+    if not section:
+        return section
+    return {**section, field: section[field].isoformat() if section.get(field) else None}
