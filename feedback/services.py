@@ -37,10 +37,10 @@ from core.errors import Conflict, NotFound, PaknError, ValidationFailed
 from core.images import ProcessedImage, process_image
 from core.photo_files import delete_files, store_image_files
 from core.models import Kind
-from feedback.models import Channel, Feedback, Photo, TrackingCounter, hash_private_key
-from feedback.selectors import feedback_by_code
+from feedback.models import TrackingCounter
+from feedback.selectors import submission_by_code
 from workflow.actors import citizen_actor
-from workflow.models import Case
+from workflow.models import Case, Channel, Submission, SubmissionPhoto, hash_private_key
 from workflow import services as workflow
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ BUSY_BACKOFF_SECONDS = 0.02
 
 @dataclass(frozen=True)
 class SubmissionResult:
-    feedback: Feedback
+    submission: Submission
     private_key: str
     replayed: bool
 
@@ -120,10 +120,10 @@ def _process_photos(raw_photos: Sequence[bytes]) -> list[ProcessedImage]:
     return processed
 
 
-def _save_photos(feedback, processed, *, first_position, written):
+def _save_photos(submission, processed, *, first_position, written):
     """Photo rows and files; file names are random, never derived from the citizen or the upload."""
     for offset, image in enumerate(processed):
-        photo = Photo(feedback=feedback, width=image.width, height=image.height,
+        photo = SubmissionPhoto(submission=submission, width=image.width, height=image.height,
                       source_format=image.source_format, position=first_position + offset)
         store_image_files(photo, image, written=written)
         photo.save()
@@ -190,7 +190,7 @@ def _replay(idempotency_key, fingerprint) -> SubmissionResult | None:
     """The first answer for this key, or None when the key is new; other content is a conflict."""
     if not idempotency_key:
         return None
-    existing = Feedback.objects.select_related("case").filter(idempotency_key=idempotency_key).first()
+    existing = Submission.objects.select_related("case").filter(idempotency_key=idempotency_key).first()
     if existing is None:
         return None
     if not hmac.compare_digest(existing.request_fingerprint, fingerprint):
@@ -228,7 +228,7 @@ def _require_location(fields: dict) -> None:
             _("Cho biết vị trí: chọn trên bản đồ, nhập địa chỉ hoặc chọn phường/xã.")]})
 
 
-def _feedback_values(fields: dict) -> dict:
+def _submission_values(fields: dict) -> dict:
     names = ("kind", "category", "title", "description", "latitude", "longitude", "location_from_photo",
              "address", "ward", "contact_name", "contact_phone", "contact_email", "anonymous", "publish_consent")
     values = {name: fields.get(name) for name in names}
@@ -240,7 +240,7 @@ def _feedback_values(fields: dict) -> dict:
 
 
 def _create_submission(*, fields, processed, private_key, idempotency_key, fingerprint, channel,
-                       device_class, language, entered_by) -> Feedback:
+                       device_class, language, entered_by) -> Submission:
     """Case, submission, photo rows and files in one transaction; files removed if it fails."""
     written = []
     try:
@@ -249,17 +249,17 @@ def _create_submission(*, fields, processed, private_key, idempotency_key, finge
             code = next_tracking_code(now)  # first statement is a write: takes the lock up front
             case = workflow.case_open(kind=fields["kind"], category=fields["category"], title=fields["title"],
                                       ward=fields.get("ward"), submitted_at=now, device_class=device_class)
-            feedback = Feedback.objects.create(
+            submission = Submission.objects.create(
                 tracking_code=code, private_key_hash=hash_private_key(private_key), case=case,
                 idempotency_key=idempotency_key or None, request_fingerprint=fingerprint,
                 language=language, channel=channel, device_class=device_class, entered_by=entered_by,
-                submitted_at=now, **_feedback_values(fields),
+                submitted_at=now, **_submission_values(fields),
             )
-            _save_photos(feedback, processed, first_position=0, written=written)
+            _save_photos(submission, processed, first_position=0, written=written)
     except BaseException:
         delete_files(written)
         raise
-    return feedback
+    return submission
 
 
 def feedback_submit(*, fields: dict, photos: Sequence[bytes | UploadedFile] = (), channel: str,
@@ -286,7 +286,7 @@ def feedback_submit(*, fields: dict, photos: Sequence[bytes | UploadedFile] = ()
     _require_location(fields)
     private_key = private_key_for(idempotency_key)
     try:
-        feedback = _retrying_when_busy(lambda: _create_submission(
+        submission = _retrying_when_busy(lambda: _create_submission(
             fields=fields, processed=processed, private_key=private_key, idempotency_key=idempotency_key,
             fingerprint=fingerprint, channel=channel, device_class=device_class, language=language,
             entered_by=entered_by,
@@ -297,19 +297,19 @@ def feedback_submit(*, fields: dict, photos: Sequence[bytes | UploadedFile] = ()
         if replay is None:
             raise
         return replay
-    return SubmissionResult(feedback, private_key, replayed=False)
+    return SubmissionResult(submission, private_key, replayed=False)
 
 
 # --- the submitter's own actions ---------------------------------------------------------------
 
-def feedback_for_submitter(code: str, key: str | None) -> Feedback | None:
+def submission_for_submitter(code: str, key: str | None) -> Submission | None:
     """The submission when ``key`` is its private key; None otherwise (a code alone opens nothing)."""
     if not isinstance(key, str) or not key:
         return None
-    feedback = feedback_by_code(code)
-    if feedback is None or not feedback.key_matches(key):
+    submission = submission_by_code(code)
+    if submission is None or not submission.key_matches(key):
         return None
-    return feedback
+    return submission
 
 
 def _citizen_text(data, name, *, required_message=None):
@@ -322,7 +322,7 @@ def _citizen_text(data, name, *, required_message=None):
     return value
 
 
-def _provide_info(feedback, actor, data, photos):
+def _provide_info(submission, actor, data, photos):
     """The citizen's reply, with any extra photos stored on their submission in the same transaction."""
     message = _citizen_text(data, "message", required_message=_("Nhập thông tin bổ sung."))
     check_photo_count(photos)
@@ -330,23 +330,23 @@ def _provide_info(feedback, actor, data, photos):
     written = []
     try:
         with transaction.atomic():
-            case = workflow.case_provide_info(case=feedback.case, actor=actor, message=message)
-            position = (feedback.photos.aggregate(last=Max("position"))["last"] or 0) + 1
-            _save_photos(feedback, processed, first_position=position, written=written)
+            case = workflow.case_provide_info(case=submission.case, actor=actor, message=message)
+            position = (submission.photos.aggregate(last=Max("position"))["last"] or 0) + 1
+            _save_photos(submission, processed, first_position=position, written=written)
     except BaseException:
         delete_files(written)
         raise
     return case
 
 
-def _withdraw(feedback, actor, data, photos):
+def _withdraw(submission, actor, data, photos):
     message = _citizen_text(data, "message")
-    return workflow.case_withdraw(case=feedback.case, actor=actor, message=message)
+    return workflow.case_withdraw(case=submission.case, actor=actor, message=message)
 
 
-def _rate(feedback, actor, data, photos):
+def _rate(submission, actor, data, photos):
     comment = _citizen_text(data, "comment")
-    return workflow.case_rate(case=feedback.case, actor=actor, rating=data.get("rating") or "", comment=comment)
+    return workflow.case_rate(case=submission.case, actor=actor, rating=data.get("rating") or "", comment=comment)
 
 
 CITIZEN_ACTIONS = {"provide_info": _provide_info, "withdraw": _withdraw, "rate": _rate}
@@ -359,9 +359,9 @@ def citizen_action(*, code: str, key: str, name: str, data: dict, photos=(), dev
     Names: ``provide_info`` (``message``, optional photos), ``withdraw``, ``rate`` (``rating``,
     optional ``comment``).
     """
-    feedback = feedback_for_submitter(code, key)
+    submission = submission_for_submitter(code, key)
     action = CITIZEN_ACTIONS.get(name)
-    if feedback is None or action is None:
+    if submission is None or action is None:
         raise NotFound()
-    actor = citizen_actor(feedback.case_id, device_class=device_class)
-    return action(feedback, actor, data, photos)
+    actor = citizen_actor(submission.case_id, device_class=device_class)
+    return action(submission, actor, data, photos)

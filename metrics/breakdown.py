@@ -14,12 +14,12 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.devices import DeviceClass
 from core.models import Category, Ward
-from feedback.models import Channel, DeviceClass
 from metrics import selectors
 from metrics.percentiles import distribution
 from metrics.scope import origin
-from workflow.models import OPEN_STATES, Agency
+from workflow.models import OPEN_STATES, Agency, Channel
 from workflow.working_time import LOCAL_TZ
 
 BREAKDOWN_KEYS = ("agency", "category", "ward", "channel", "device", "month", "week")

@@ -68,9 +68,9 @@ def case_conditions(filters, actor, prefix=""):
 
 def origin(field):
     """A case's first submission's ``field`` (channel or device class), as a subquery."""
-    from feedback.models import Feedback
+    from workflow.models import Submission
 
-    first = Feedback.objects.filter(case=OuterRef("pk")).order_by("submitted_at", "pk").values(field)[:1]
+    first = Submission.objects.filter(case=OuterRef("pk")).order_by("submitted_at", "pk").values(field)[:1]
     return Subquery(first)
 
 

@@ -24,11 +24,11 @@ from django.db.models import Count, F, IntegerField, Q, When
 from django.db.models import Case as CaseWhen
 from django.utils import timezone
 
-from feedback.models import DeviceClass, Feedback
+from core.devices import DeviceClass
 from metrics.percentiles import distribution
 from metrics.scope import case_conditions, with_origin_filters
 from workflow.actors import STAFF
-from workflow.models import OPEN_STATES, RESPONDED_STATES, Case, CaseEvent, Rating, State
+from workflow.models import OPEN_STATES, RESPONDED_STATES, Case, CaseEvent, Rating, State, Submission
 from workflow.working_time import get_calendar
 
 MOBILE = DeviceClass.MOBILE
@@ -49,7 +49,7 @@ def hours(seconds):
 
 def submissions_in(*, filters, actor):
     """Submissions made in the period, by the submission's own channel and device class."""
-    rows = Feedback.objects.filter(submitted_at__gte=filters.start, submitted_at__lt=filters.end)
+    rows = Submission.objects.filter(submitted_at__gte=filters.start, submitted_at__lt=filters.end)
     rows = rows.filter(case_conditions(filters, actor, "case__"))
     if filters.channel:
         rows = rows.filter(channel=filters.channel)

@@ -10,12 +10,11 @@ class NotificationsConfig(AppConfig):
         # No other app imports this one: it listens to the workflow and to intake from here.
         from django.db.models.signals import post_save
 
-        from feedback.models import Feedback
         from notifications import receivers
-        from workflow.models import CaseEvent
+        from workflow.models import CaseEvent, Submission
         from workflow.signals import case_changed, deadline_reached
 
         post_save.connect(receivers.on_case_event_created, sender=CaseEvent, dispatch_uid="notifications-event")
-        post_save.connect(receivers.on_submission_created, sender=Feedback, dispatch_uid="notifications-submission")
+        post_save.connect(receivers.on_submission_created, sender=Submission, dispatch_uid="notifications-submission")
         case_changed.connect(receivers.on_case_changed, dispatch_uid="notifications-live")
         deadline_reached.connect(receivers.on_deadline_reached, dispatch_uid="notifications-deadline")

@@ -101,25 +101,26 @@ class InboxConsumer(_GroupsConsumer):
 
 @database_sync_to_async
 def _submission_for(tracking_code, key):
-    from feedback.models import Feedback
+    from workflow.models import Submission
 
-    feedback = Feedback.objects.select_related("case", "case__merged_into").filter(tracking_code=tracking_code).first()
-    if feedback is None or not feedback.key_matches(key):
+    submission = (Submission.objects.select_related("case", "case__merged_into")
+                  .filter(tracking_code=tracking_code).first())
+    if submission is None or not submission.key_matches(key):
         return None, None
-    return feedback.pk, feedback.case
+    return submission.pk, submission.case
 
 
-class FeedbackConsumer(_GroupsConsumer):
+class SubmissionConsumer(_GroupsConsumer):
     """The submitter holding the private key: the status of THEIR case, and the answer once out."""
 
     async def connect(self):
         code = self.scope["url_route"]["kwargs"]["tracking_code"]
         key = (parse_qs(self.scope.get("query_string", b"").decode("latin1")).get("key") or [""])[0]
-        feedback_id, case = await _submission_for(code, key)
-        if feedback_id is None:
+        submission_id, case = await _submission_for(code, key)
+        if submission_id is None:
             return await self.refuse(NOT_FOUND)
         self.language = scope_language(self.scope)
-        await self.join([g.submission_group(feedback_id)])
+        await self.join([g.submission_group(submission_id)])
         await self.accept()
         from notifications.live import status_message
 

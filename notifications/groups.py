@@ -26,8 +26,8 @@ def user_group(user_id):
     return f"user-{user_id}"
 
 
-def submission_group(feedback_id):
-    return f"submission-{feedback_id}"
+def submission_group(submission_id):
+    return f"submission-{submission_id}"
 
 
 def _ids_in_path(path):

@@ -19,7 +19,7 @@ def on_case_event_created(sender, instance, created, raw=False, **kwargs):
 
 def on_submission_created(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
-        services.notify_submission_received(feedback=instance)
+        services.notify_submission_received(submission=instance)
 
 
 def on_case_changed(sender, case, event, **kwargs):

@@ -79,32 +79,32 @@ def _push(user_ids, notification_ids):
 
 # --- citizens --------------------------------------------------------------------------------
 
-def _citizen_context(feedback, case, event):
-    public_url = settings.PAKN_PUBLIC_BASE_URL.rstrip("/") + reverse("feedback:public", args=[feedback.tracking_code])
+def _citizen_context(submission, case, event):
+    public_url = settings.PAKN_PUBLIC_BASE_URL.rstrip("/") + reverse("feedback:public", args=[submission.tracking_code])
     message = event.message if event is not None and event.is_public else ""
     return {
-        "tracking_code": feedback.tracking_code, "case_title": case.title, "public_url": public_url,
+        "tracking_code": submission.tracking_code, "case_title": case.title, "public_url": public_url,
         "answer": case.answer if case.state in (State.ANSWERED, State.CLOSED) else "",
         "message": message, "reject_message": case.reject_message, "site_name": settings.PAKN_SITE_NAME,
     }
 
 
-def _citizen_messages(feedback, case, kind, *, key, event=None):
+def _citizen_messages(submission, case, kind, *, key, event=None):
     """Unsaved outbox rows (email and/or SMS) for one submitter, in their language."""
-    language = message_language(feedback.language)
-    context = _citizen_context(feedback, case, event)
+    language = message_language(submission.language)
+    context = _citizen_context(submission, case, event)
     messages = []
-    if feedback.contact_email:
+    if submission.contact_email:
         subject, text, html = render_email(kind=kind, language=language, context=context)
-        messages.append(OutboxMessage(channel=OutboxChannel.EMAIL, to=feedback.contact_email, subject=subject,
+        messages.append(OutboxMessage(channel=OutboxChannel.EMAIL, to=submission.contact_email, subject=subject,
                                       body_text=text, body_html=html, language=language, case=case, kind=kind,
-                                      dedupe_key=f"{key}:email:{feedback.pk}"))
-    if feedback.contact_phone:
+                                      dedupe_key=f"{key}:email:{submission.pk}"))
+    if submission.contact_phone:
         text = fit_sms(render_sms(kind=kind, language=language, context=context),
                        ascii_only=get_sms_backend().requires_ascii)
-        messages.append(OutboxMessage(channel=OutboxChannel.SMS, to=feedback.contact_phone, body_text=text,
+        messages.append(OutboxMessage(channel=OutboxChannel.SMS, to=submission.contact_phone, body_text=text,
                                       language=language, case=case, kind=kind,
-                                      dedupe_key=f"{key}:sms:{feedback.pk}"))
+                                      dedupe_key=f"{key}:sms:{submission.pk}"))
     return messages
 
 
@@ -112,8 +112,8 @@ def _write_citizen_messages(case, rules, *, key, event=None):
     kinds = [rule.kind for rule in rules if rule.audience == CITIZEN]
     if not kinds:
         return
-    messages = [m for feedback in citizen_recipients(case) for kind in kinds
-                for m in _citizen_messages(feedback, case, kind, key=f"{key}:{kind}", event=event)]
+    messages = [m for submission in citizen_recipients(case) for kind in kinds
+                for m in _citizen_messages(submission, case, kind, key=f"{key}:{kind}", event=event)]
     outbox_kick_on_commit(outbox_write(messages))
 
 
@@ -143,13 +143,13 @@ def notify_event(*, event):
     _contained(write)
 
 
-def notify_submission_received(*, feedback):
+def notify_submission_received(*, submission):
     """Tell a submitter who left a contact that their submission arrived (same transaction as intake)."""
-    if feedback.anonymous or not (feedback.contact_email or feedback.contact_phone):
+    if submission.anonymous or not (submission.contact_email or submission.contact_phone):
         return
 
     def write():
-        messages = _citizen_messages(feedback, feedback.case, "received", key=f"received:{feedback.pk}")
+        messages = _citizen_messages(submission, submission.case, "received", key=f"received:{submission.pk}")
         outbox_kick_on_commit(outbox_write(messages))
     _contained(write)
 

@@ -11,16 +11,10 @@ from django.utils import timezone
 from core.errors import NotFound
 from workflow import deadlines
 from workflow.actors import STAFF
-from workflow.models import OPEN_STATES, Agency, Case, CaseEvent, RoutingRule, State
+from workflow.models import OPEN_STATES, Agency, Case, CaseEvent, RoutingRule, State, Submission
 from workflow.services import METHOD_NAMES
 
 QUEUES = ("reception", "agency", "approvals", "extensions", "overdue")
-
-
-def _submission_model():
-    # Submissions live in the feedback app, which depends on this one: reach it through the
-    # reverse relation instead of importing it.
-    return Case._meta.get_field("submissions").related_model
 
 
 # --- who sees what ------------------------------------------------------------------------------
@@ -47,7 +41,7 @@ def visible_cases(actor) -> QuerySet:
 # --- the inbox ------------------------------------------------------------------------------------
 
 def _list_prefetch():
-    submissions = _submission_model().objects.only("id", "case_id", "tracking_code", "device_class",
+    submissions = Submission.objects.only("id", "case_id", "tracking_code", "device_class",
                                                    "submitted_at").order_by("submitted_at", "pk")
     return Prefetch("submissions", queryset=submissions)
 
@@ -73,7 +67,7 @@ def _queue_filter(queue, actor, now):
 
 def _search_filter(q):
     """A tracking code (exact, any case) or words in the title or a submission's text."""
-    submissions = _submission_model().objects.filter(case=OuterRef("pk"))
+    submissions = Submission.objects.filter(case=OuterRef("pk"))
     by_code = Exists(submissions.filter(tracking_code__iexact=q))
     by_text = Exists(submissions.filter(Q(title__icontains=q) | Q(description__icontains=q)))
     return by_code | by_text | Q(title__icontains=q)
@@ -110,8 +104,7 @@ def case_list(*, actor, state=None, agency=None, category=None, overdue=None, q=
 # --- one case ---------------------------------------------------------------------------------
 
 def _detail_prefetches():
-    submission_model = _submission_model()
-    submissions = (submission_model.objects.select_related("category", "ward")
+    submissions = (Submission.objects.select_related("category", "ward")
                    .prefetch_related("photos").order_by("submitted_at", "pk"))
     events = CaseEvent.objects.select_related("actor", "agency").order_by("created_at", "pk")
     return (Prefetch("submissions", queryset=submissions), Prefetch("events", queryset=events),

@@ -6,7 +6,7 @@ import time_machine
 from django.core.management import call_command
 
 from notifications.models import Notification
-from tests.factories import make_feedback
+from tests.factories import make_submission
 from workflow.actors import staff_actor
 from workflow.models import Case
 from workflow.reminders import cases_send_deadline_reminders
@@ -27,7 +27,7 @@ def at(day, hour, minute=0):
 
 @pytest.fixture
 def case(world):
-    return make_feedback(category=world.category, submitted_at=SUBMITTED).case
+    return make_submission(category=world.category, submitted_at=SUBMITTED).case
 
 
 @pytest.fixture

@@ -25,17 +25,17 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.utils import timezone
 
+from core.devices import DeviceClass
 from core.errors import PaknError
 from core.management.commands.load_wards import load_wards
 from core.models import Category, Ward
 from feedback import demo_data as demo
-from feedback.models import Channel, DeviceClass, Feedback, hash_private_key
 from feedback.services import next_tracking_code
 from workflow import deadlines
 from workflow import services as wf
 from workflow.actors import SYSTEM_ACTOR, citizen_actor, staff_actor
 from workflow.models import (OPEN_STATES, Agency, AgencyKind, Case, CaseEvent, DeadlinePolicy, Membership,
-                             Priority, Role, RoutingRule, State)
+                             Priority, Role, RoutingRule, State, Channel, Submission, hash_private_key)
 from workflow.signals import case_changed
 
 STEPS_PER_TRANSACTION = 200
@@ -263,7 +263,7 @@ def history_not_announced():
     post_save_send = post_save.send
 
     def send_unless_history(sender, **named):
-        return [] if sender in (CaseEvent, Feedback) else post_save_send(sender, **named)
+        return [] if sender in (CaseEvent, Submission) else post_save_send(sender, **named)
 
     with mock.patch.object(case_changed, "send", lambda sender, **named: []), \
             mock.patch.object(post_save, "send", send_unless_history):
@@ -504,7 +504,7 @@ class CaseSeeder:
         category = self.reference.categories[category_code]
         case = wf.case_open(kind=kind, category=category, title=title, ward=plan.ward,
                             submitted_at=plan.submitted_at, priority=plan.priority, device_class=plan.device)
-        Feedback.objects.create(
+        Submission.objects.create(
             tracking_code=next_tracking_code(plan.submitted_at),
             private_key_hash=hash_private_key(secrets.token_urlsafe(24)), case=case, kind=kind,
             category=category, title=title, description=description,
