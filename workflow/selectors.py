@@ -1,7 +1,8 @@
-"""Reads of cases for the officials: what an actor may see, their inbox queues, one case in full.
+"""Reads of cases for the officials: their inbox queues, one case in full, what they can do on it.
 
 Every list is built in SQL with what the page shows already joined or prefetched, so a page of
-50 cases costs the same handful of queries as a page of 5. The permission checks behind
+50 cases costs the same handful of queries as a page of 5. What an actor may see at all is
+``workflow.visibility``; every read here starts from ``visible_cases``. The permission checks behind
 ``available_transitions`` read only the case's own columns, its select_related agency and the
 actor (whose memberships were loaded once), never the database.
 """
@@ -13,29 +14,9 @@ from workflow import deadlines
 from workflow.actors import STAFF
 from workflow.models import OPEN_STATES, Agency, Case, CaseEvent, RoutingRule, State, Submission
 from workflow.services import METHOD_NAMES
+from workflow.visibility import agencies_supervised_by, visible_cases
 
 QUEUES = ("reception", "agency", "approvals", "extensions", "overdue")
-
-
-# --- who sees what ------------------------------------------------------------------------------
-
-def _supervised_q(actor):
-    """Cases whose agency lies in a subtree the actor supervises (one LIKE per subtree)."""
-    q = Q(pk__in=[])
-    for path in actor.supervised_paths:
-        q |= Q(agency__path__startswith=path)
-    return q
-
-
-def visible_cases(actor) -> QuerySet:
-    """Cases the actor may open: reception, superusers and province supervisors all; agency people those of their
-    agencies; supervisors also every case of their agency's subtree; citizens and people without
-    a role none (citizens reach their case through its private link, not here)."""
-    if actor.kind != STAFF or not actor.is_staff_member:
-        return Case.objects.none()
-    if actor.sees_every_case:
-        return Case.objects.all()
-    return Case.objects.filter(Q(agency_id__in=actor.agency_ids) | _supervised_q(actor))
 
 
 # --- the inbox ------------------------------------------------------------------------------------
@@ -54,7 +35,7 @@ def _queue_filter(queue, actor, now):
         return Q(agency_id__in=actor.agency_ids) & (
             Q(state__in=(State.ASSIGNED, State.IN_PROGRESS))
             | Q(state=State.NEEDS_INFO, resume_state=State.IN_PROGRESS))
-    supervised = Q() if actor.is_superuser else _supervised_q(actor)
+    supervised = Q() if actor.is_superuser else Q(agency_id__in=agencies_supervised_by(actor).values("pk"))
     if queue == "approvals":
         return supervised & Q(state=State.PENDING_APPROVAL)
     if queue == "extensions":

@@ -18,6 +18,7 @@ from core.errors import NotFound, PaknError, PermissionDenied, ValidationFailed
 from core.images import process_image
 from workflow import services
 from workflow.models import Agency, Case, RejectReason
+from workflow.visibility import visible_cases
 
 
 @dataclass(frozen=True)
@@ -140,8 +141,6 @@ def _agency(raw, **_ignored):
 
 def _case(raw, *, actor, case, **_ignored):
     """A case the actor may see, by number or by one of its tracking codes."""
-    from workflow.selectors import visible_cases
-
     visible = visible_cases(actor)
     target = visible.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() else \
         visible.filter(submissions__tracking_code__iexact=raw).first()

@@ -26,8 +26,8 @@ from workflow import selectors, transitions
 from workflow.actors import staff_actor
 from workflow.forms import ACTION_ORDER, EVENT_LABELS, InboxFilterForm, TransitionForm
 from workflow.models import Role
-from workflow.permissions import can_see
 from workflow.services import TRANSITION_METHODS
+from workflow.visibility import can_see
 
 PAGE_SIZE = 50
 
