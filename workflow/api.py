@@ -1,6 +1,6 @@
 """The staff API: sign-in token, who am I, agencies, and cases with their transitions.
 
-Views stay thin: the actor is built once per request, reads go through ``workflow.selectors``,
+Views stay thin: the staff gate (``workflow.gate``) builds the actor once per request, reads go through ``workflow.selectors``,
 every change through ``workflow.transitions.perform_transition`` (and so through the services).
 Errors come back in the one shape ``{"message", "code", "fields"}`` (``core.api``).
 """
@@ -17,34 +17,15 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from core.devices import device_class_of
 from core.errors import NotFound, ValidationFailed
 from workflow import selectors
-from workflow.actors import staff_actor
+from workflow.gate import IsStaffMember, request_actor
 from workflow.models import Agency, Membership, State
 from workflow.serializers import (AgencySerializer, CaseDetailSerializer, CaseListSerializer, MeSerializer,
                                   TokenRequestSerializer, TokenSerializer, TransitionRequestSerializer)
 from workflow.transitions import perform_transition
 
 ERROR = OpenApiResponse(description='{"message", "code", "fields"}')
-
-
-def request_actor(request):
-    """The acting staff member, with their memberships, loaded once per request."""
-    actor = getattr(request, "_pakn_actor", None)
-    if actor is None:
-        actor = staff_actor(request.user, device_class=device_class_of(request))
-        request._pakn_actor = actor
-    return actor
-
-
-class IsStaffMember(permissions.BasePermission):
-    """Signed in (else 401) and holding a role at some agency, or a superuser (else 403)."""
-
-    def has_permission(self, request, view):
-        if not (request.user and request.user.is_authenticated):
-            return False
-        return request_actor(request).is_staff_member
 
 
 # --- signing in and who am I -------------------------------------------------------------------

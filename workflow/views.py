@@ -5,11 +5,8 @@ Views stay thin: reads go through ``workflow.selectors``, every change through
 errors become what a person expects to see: field errors (400), a conflict message (409), a
 refusal (403) or a missing page (404).
 """
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,11 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.devices import device_class_of
 from core.throttles import over_limit
 from core.errors import Conflict, NotFound, PayloadTooLarge, PermissionDenied, ValidationFailed
 from workflow import selectors, transitions
-from workflow.actors import staff_actor
+from workflow.gate import staff_required
 from workflow.forms import ACTION_ORDER, EVENT_LABELS, InboxFilterForm, TransitionForm
 from workflow.models import Role
 from workflow.services import TRANSITION_METHODS
@@ -40,18 +36,6 @@ QUEUES = (
     ("overdue", gettext_lazy("Quá hạn"), {Role.SUPERVISOR}),
     ("all", gettext_lazy("Tất cả hồ sơ"), None),
 )
-
-
-def staff_required(view):
-    """Signed in and holding a role somewhere; the actor is built once and kept on the request."""
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        actor = staff_actor(request.user, device_class=device_class_of(request))
-        if not actor.is_staff_member:
-            return render(request, "workflow/forbidden.html", status=403)
-        request.actor = actor
-        return view(request, *args, **kwargs)
-    return login_required(wrapper)
 
 
 # --- time left, as officials say it --------------------------------------------------------------
