@@ -11,39 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import Category, Kind, Ward
+from workflow import selectors as workflow_selectors
+from workflow import transitions
+from workflow.actors import citizen_actor
 from workflow.models import OPEN_STATES, CaseEvent, RejectReason, State, Submission, SubmissionPhoto
 
 MAX_MERGE_HOPS = 20
 ANONYMOUS_COORDINATE_DIGITS = 3  # about 100 m: the street, not the house
-# Steps whose message is meant for the citizen. The answer is public; the others speak of the
-# submitter's own matter, so the public sees them only with the submitter's consent.
-PUBLIC_MESSAGE_TRANSITIONS = ("request_info", "reject", "answer")
-CONSENT_MESSAGE_TRANSITIONS = ("request_info", "reject")
 ANSWER_SHOWN_STATES = (State.ANSWERED, State.CLOSED)
 HIDDEN_FROM_HOME = (State.REJECTED, State.WITHDRAWN, State.MERGED)
-
-
-def transition_labels():
-    return {
-        "submit": _("Đã gửi phản ánh"),
-        "route": _("Đã chuyển xử lý"),
-        "request_info": _("Yêu cầu bổ sung thông tin"),
-        "provide_info": _("Đã bổ sung thông tin"),
-        "reject": _("Từ chối tiếp nhận"),
-        "merge": _("Đã gộp với phản ánh trùng"),
-        "merge_in": _("Nhận thêm phản ánh trùng"),
-        "accept": _("Cơ quan đã nhận xử lý"),
-        "return": _("Trả lại bộ phận tiếp nhận"),
-        "transfer": _("Đã chuyển cơ quan khác xử lý"),
-        "answer": _("Đã trả lời"),
-        "approve": _("Đã trả lời"),
-        "send_back": _("Đang hoàn thiện trả lời"),
-        "request_extension": _("Đề nghị gia hạn"),
-        "grant_extension": _("Được gia hạn xử lý"),
-        "reopen": _("Mở lại xử lý"),
-        "close": _("Đã đóng"),
-        "withdraw": _("Người gửi đã rút phản ánh"),
-    }
 
 
 def _local(moment):
@@ -76,25 +52,31 @@ def _surviving_case(submission):
 
 def _timeline(submission, case, *, with_messages):
     """The public steps: the submission itself, then the case's public events (no one's name)."""
-    labels = transition_labels()
-    entries = [{"at": _local(submission.submitted_at), "transition": "submit", "label": labels["submit"],
-                "agency": None, "message": None}]
+    entries = [{"at": _local(submission.submitted_at), "transition": "submit",
+                "label": str(transitions.public_label("submit")), "agency": None, "message": None}]
     events = (CaseEvent.objects.filter(case=case, is_public=True).exclude(transition="submit")
               .select_related("agency").order_by("created_at", "pk"))
     for event in events:
-        entries.append(_timeline_entry(event, labels, with_messages=with_messages))
+        entries.append(_timeline_entry(event, with_messages=with_messages))
     return entries
 
 
-def _timeline_entry(event, labels, *, with_messages):
+def _shows_message(event, *, draft, with_messages):
+    """The message of a step meant for the citizen (its declaration says when): the answer always,
+    the others (about the submitter's own matter) only with their consent; never a draft's."""
+    spec = transitions.get(event.transition)
+    when = spec.message_to_public if spec else ""
+    return bool(when) and not draft and (with_messages or when == transitions.ALWAYS)
+
+
+def _timeline_entry(event, *, with_messages):
     # An answer waiting for a supervisor is a draft: the public sees only that it is awaited.
     draft = event.transition == "answer" and event.to_state == State.PENDING_APPROVAL
-    shows_message = event.transition in PUBLIC_MESSAGE_TRANSITIONS and not draft and (
-        with_messages or event.transition not in CONSENT_MESSAGE_TRANSITIONS)
+    shows_message = _shows_message(event, draft=draft, with_messages=with_messages)
     return {
         "at": _local(event.created_at),
         "transition": event.transition,
-        "label": str(_("Đang chờ duyệt trả lời") if draft else labels.get(event.transition, event.transition)),
+        "label": str(_("Đang chờ duyệt trả lời") if draft else transitions.public_label(event.transition)),
         "agency": event.agency.name if event.agency_id else None,
         "message": (event.message or None) if shows_message else None,
     }
@@ -167,16 +149,9 @@ def public_case(submission, *, build_uri=None) -> dict:
 
 
 def available_citizen_actions(submission, case=None) -> list[str]:
-    """What the submitter can do now: reply when asked, withdraw before an answer, rate an answer."""
+    """What the submitter can do now, by the workflow's own rules (``workflow.selectors``)."""
     case = case or _surviving_case(submission)
-    actions = []
-    if case.state == State.NEEDS_INFO:
-        actions.append("provide_info")
-    if case.state in OPEN_STATES and case.submissions.count() == 1:
-        actions.append("withdraw")
-    if case.state == State.ANSWERED:
-        actions.append("rate")
-    return actions
+    return workflow_selectors.available_citizen_actions(case, citizen_actor(case.pk))
 
 
 def _last_info_request(case):

@@ -5,6 +5,7 @@ roll back with the change; pushing them live and delivering the outbox happen af
 failure here is contained in a savepoint and logged: a notification bug must never stop a case.
 """
 import logging
+from collections import namedtuple
 
 from django.conf import settings
 from django.db import transaction
@@ -24,6 +25,8 @@ from notifications.sms import fit_sms, get_sms_backend
 from workflow.models import State
 
 log = logging.getLogger(__name__)
+# What a reminder is about, in the shape the notices' conditions read (a CaseEvent has the same).
+Happening = namedtuple("Happening", "agency_id to_state")
 
 
 def _staff_title(kind, case):
@@ -131,7 +134,7 @@ def _contained(what):
 def notify_event(*, event):
     """Write what the rules say for one case event: staff notifications and citizens' outbox rows."""
     case = event.case
-    rules = rules_for(event.transition, case=case, event=event)
+    rules = rules_for(event.transition, happening=event)
     if not rules or event.transition == "submit":  # the submission itself announces "received"
         return
 
@@ -157,7 +160,7 @@ def notify_submission_received(*, submission):
 def notify_deadline(*, case, stage):
     """Reminder at 75% of a step's time, and at the deadline the escalation to supervisors."""
     transition = REMINDER if stage < 100 else OVERDUE
-    rules = rules_for(transition, case=case)
+    rules = rules_for(transition, happening=Happening(agency_id=case.agency_id, to_state=case.state))
     _contained(lambda: _store_and_push(_staff_notifications(case, rules)))
 
 

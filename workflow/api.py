@@ -1,7 +1,7 @@
 """The staff API: sign-in token, who am I, agencies, and cases with their transitions.
 
 Views stay thin: the staff gate (``workflow.gate``) builds the actor once per request, reads go through ``workflow.selectors``,
-every change through ``workflow.transitions.perform_transition`` (and so through the services).
+every change through ``workflow.perform.perform_transition`` (and so through the services).
 Errors come back in the one shape ``{"message", "code", "fields"}`` (``core.api``).
 """
 from collections.abc import Mapping
@@ -18,12 +18,12 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core.errors import NotFound, ValidationFailed
-from workflow import selectors
+from workflow import selectors, transitions
 from workflow.gate import IsStaffMember, request_actor
 from workflow.models import Agency, Membership, State
+from workflow.perform import perform_transition
 from workflow.serializers import (AgencySerializer, CaseDetailSerializer, CaseListSerializer, MeSerializer,
                                   TokenRequestSerializer, TokenSerializer, TransitionRequestSerializer)
-from workflow.transitions import perform_transition
 
 ERROR = OpenApiResponse(description='{"message", "code", "fields"}')
 
@@ -133,9 +133,7 @@ class CaseTransitionView(APIView):
         request={"application/json": TransitionRequestSerializer, "multipart/form-data": TransitionRequestSerializer},
         responses={200: CaseDetailSerializer, 400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 409: ERROR, 413: ERROR},
         parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH,
-                                     description="route, request_info, provide_info, reject, merge, accept, return, "
-                                                 "transfer, answer, approve, send_back, request_extension, "
-                                                 "grant_extension, reopen, close, withdraw")],
+                                     description=", ".join(transitions.names()))],
         operation_id="cases_transition",
     )
     def post(self, request, case_id, name):

@@ -10,10 +10,9 @@ from django.db.models import Case as SqlCase, Exists, F, IntegerField, OuterRef,
 from django.utils import timezone
 
 from core.errors import NotFound
-from workflow import deadlines
+from workflow import deadlines, services, transitions
 from workflow.actors import STAFF
 from workflow.models import OPEN_STATES, Agency, Case, CaseEvent, RoutingRule, State, Submission
-from workflow.services import METHOD_NAMES
 from workflow.visibility import agencies_supervised_by, visible_cases
 
 QUEUES = ("reception", "agency", "approvals", "extensions", "overdue")
@@ -118,16 +117,30 @@ def case_detail_unchecked(case_id) -> Case:
 def available_transitions(case, actor) -> list[str]:
     """Contract names of the transitions the actor may take now (state, conditions, permission).
 
-    Rating is the citizen's own action and is never listed for staff.
+    Rating is the citizen's own action and is never listed for staff. Declared refusals, which
+    may read the database, are left to the service so a page of cases costs no extra queries.
     """
     if actor.kind != STAFF:
         return []
+    by_method = transitions.by_method()
     names = []
     for transition in case.get_available_user_state_transitions(actor):
-        name = transition.custom.get("api_name") or METHOD_NAMES.get(transition.name)
+        name = by_method.get(transition.name)
         if name and name not in names:
             names.append(name)
     return names
+
+
+def available_citizen_actions(case, actor) -> list[str]:
+    """What the submitter (``actor``, holding the private key) can do on their case now: each
+    transition declared with a ``citizen_action`` that every rule of its service allows (state,
+    conditions, permission, declared refusal). Reply when asked, withdraw before an answer unless
+    others' submissions share the case, rate an answer (which closes or reopens it)."""
+    actions = []
+    for spec in transitions.TRANSITIONS.values():
+        if spec.citizen_action and spec.citizen_action not in actions and services.can_take(case, spec.name, actor):
+            actions.append(spec.citizen_action)
+    return actions
 
 
 def suggest_agency(case) -> Agency | None:

@@ -17,22 +17,13 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.photo_files import delete_files, store_image_files
-from workflow import deadlines, rules
+from workflow import deadlines, rules, transitions
 from workflow.actors import CITIZEN, SYSTEM, SYSTEM_ACTOR
 from workflow.models import Case, CaseEvent, CasePhoto, Priority, RejectReason, State
 from workflow.signals import case_changed
 
 log = logging.getLogger(__name__)
 
-# The contract's transition names and the model methods behind them.
-TRANSITION_METHODS = {
-    "route": "route", "request_info": "request_info", "provide_info": "provide_info", "reject": "reject",
-    "merge": "merge", "accept": "accept", "return": "return_to_reception", "transfer": "transfer",
-    "answer": "answer_case", "approve": "approve", "send_back": "send_back",
-    "request_extension": "request_extension", "grant_extension": "grant_extension", "reopen": "reopen",
-    "close": "close", "withdraw": "withdraw",
-}
-METHOD_NAMES = {method: name for name, method in TRANSITION_METHODS.items()}
 MAX_EXTENSION_DAYS = 15
 
 
@@ -54,15 +45,33 @@ def _lock(case_id):
         raise Conflict(_("Hồ sơ không còn tồn tại.")) from None
 
 
-def ensure_transition_allowed(case, method, actor, name):
+def transition_refusal(case, name, actor):
+    """Why ``actor`` may not take transition ``name`` on ``case`` now, as the error to raise; None
+    if they may. State and conditions first (409), then permission (403), then the declared
+    refusal (409), which may read the database."""
+    spec = transitions.get(name)
+    method = getattr(case, spec.method)
     if not can_proceed(method):
-        raise Conflict(
+        return Conflict(
             _("Không thể thực hiện “%(action)s” khi hồ sơ đang ở trạng thái “%(state)s”.")
             % {"action": name, "state": case.get_state_display()},
             code="illegal_transition",
         )
     if not has_transition_perm(method, actor):
-        raise PermissionDenied()
+        return PermissionDenied()
+    message = spec.refusal(case) if spec.refusal else None
+    return Conflict(message, code="illegal_transition") if message else None
+
+
+def ensure_transition_allowed(case, name, actor):
+    refusal = transition_refusal(case, name, actor)
+    if refusal is not None:
+        raise refusal
+
+
+def can_take(case, name, actor) -> bool:
+    """Whether ``actor`` may take ``name`` on ``case`` now, by every rule the service applies."""
+    return transition_refusal(case, name, actor) is None
 
 
 def _claim_version(case):
@@ -79,13 +88,14 @@ def _step_durations(case, now):
     return deadlines.working_seconds_between(start, now), int((now - start).total_seconds())
 
 
-def _write_event(case, *, name, from_state, actor, now, message, data, is_public):
+def _write_event(case, *, name, from_state, actor, now, message, data):
     working, calendar = _step_durations(case, now)
     return CaseEvent.objects.create(
         case=case, transition=name, from_state=from_state, to_state=case.state,
         actor=actor.user if actor.kind not in (CITIZEN, SYSTEM) else None, actor_kind=actor.kind,
         device_class=actor.device_class, agency=case.agency, message=message, data=data or {},
-        is_public=is_public, created_at=now, step_working_seconds=working, step_calendar_seconds=calendar,
+        is_public=transitions.EVENTS[name].public, created_at=now, step_working_seconds=working,
+        step_calendar_seconds=calendar,
     )
 
 
@@ -93,21 +103,20 @@ def _announce(case, event):
     transaction.on_commit(lambda: case_changed.send(sender=Case, case=case, event=event))
 
 
-def run_transition(*, case_id, actor, name, apply, message="", data=None, is_public=True, now=None):
+def run_transition(*, case_id, actor, name, apply, message="", data=None, now=None):
     """Lock, check, apply ``apply(case, now)``, save, log and announce one transition."""
     now = now or timezone.now()
     try:
         with transaction.atomic():
             case = _lock(case_id)
-            method = getattr(case, TRANSITION_METHODS[name])
-            ensure_transition_allowed(case, method, actor, name)
+            ensure_transition_allowed(case, name, actor)
             from_state, before = case.state, _snapshot(case)
             _claim_version(case)
             apply(case, now)
             _record_step_times(case, from_state, now)
             case.save(update_fields=[*_changed_fields(case, before), "version", "updated_at"])
             event = _write_event(case, name=name, from_state=from_state, actor=actor, now=now,
-                                 message=message, data=data, is_public=is_public)
+                                 message=message, data=data)
             _announce(case, event)
     except ConcurrentTransition:
         raise Conflict() from None
@@ -212,8 +221,8 @@ def case_merge(*, case, actor, into):
         Case.objects.filter(merged_into=c).update(merged_into=target)
         # The surviving case changed too (new submitters follow it): its version, log and watchers.
         _claim_version(target)
-        event = _write_event(target, name="merge_in", from_state=target.state, actor=actor, now=now,
-                             message="", data={"merged": c.pk}, is_public=False)
+        event = _write_event(target, name=transitions.MERGE_IN.name, from_state=target.state, actor=actor, now=now,
+                             message="", data={"merged": c.pk})
         _announce(target, event)
     return run_transition(case_id=case.pk, actor=actor, name="merge", apply=apply, data={"into": into.pk})
 
@@ -236,8 +245,7 @@ def case_return(*, case, actor, reason):
     def apply(c, now):
         limits = deadlines.limits_for(category=c.category, priority=c.priority)
         c.return_to_reception(reception_due_at=deadlines.after_working_hours(now, limits.reception_hours))
-    return run_transition(case_id=case.pk, actor=actor, name="return", apply=apply, message=reason,
-                          is_public=False)
+    return run_transition(case_id=case.pk, actor=actor, name="return", apply=apply, message=reason)
 
 
 def case_transfer(*, case, actor, agency, reason):
@@ -295,8 +303,7 @@ def case_send_back(*, case, actor, reason):
     def apply(c, now):
         c.send_back()
         _drop_result_photos(c)  # the draft's photos must not be published with a later answer
-    return run_transition(case_id=case.pk, actor=actor, name="send_back", apply=apply, message=reason,
-                          is_public=False)
+    return run_transition(case_id=case.pk, actor=actor, name="send_back", apply=apply, message=reason)
 
 
 def case_request_extension(*, case, actor, days, reason):
@@ -304,7 +311,7 @@ def case_request_extension(*, case, actor, days, reason):
     days = _extension_days(days)
     return run_transition(case_id=case.pk, actor=actor, name="request_extension", message=reason,
                           apply=lambda c, now: c.request_extension(days=days, reason=reason),
-                          data={"days": days}, is_public=False)
+                          data={"days": days})
 
 
 def _extension_days(days):
@@ -343,13 +350,10 @@ def case_close(*, case, actor, message=""):
 
 
 def case_withdraw(*, case, actor, message=""):
-    """Withdraw before an answer; a case that several submissions share cannot be withdrawn for all."""
-    def apply(c, now):
-        if c.submissions.count() > 1:
-            raise Conflict(_("Phản ánh đã được gộp với phản ánh của người khác nên không thể rút."),
-                           code="illegal_transition")
-        c.withdraw(now=now)
-    return run_transition(case_id=case.pk, actor=actor, name="withdraw", message=message, apply=apply)
+    """Withdraw before an answer; a case that several submissions share cannot be withdrawn for all
+    (the declared refusal, checked on the locked row)."""
+    return run_transition(case_id=case.pk, actor=actor, name="withdraw", message=message,
+                          apply=lambda c, now: c.withdraw(now=now))
 
 
 def case_rate(*, case, actor, rating, comment=""):

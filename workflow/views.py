@@ -1,7 +1,7 @@
 """The officials' pages: the inbox, the case page and its action forms.
 
 Views stay thin: reads go through ``workflow.selectors``, every change through
-``workflow.transitions.perform_transition`` (POST only; a GET never changes a case). Business
+``workflow.perform.perform_transition`` (POST only; a GET never changes a case). Business
 errors become what a person expects to see: field errors (400), a conflict message (409), a
 refusal (403) or a missing page (404).
 """
@@ -19,10 +19,10 @@ from django.views.decorators.http import require_POST
 from core.throttles import over_limit
 from core.errors import Conflict, NotFound, PayloadTooLarge, PermissionDenied, ValidationFailed
 from workflow import selectors, transitions
+from workflow.forms import InboxFilterForm, TransitionForm
 from workflow.gate import staff_required
-from workflow.forms import ACTION_ORDER, EVENT_LABELS, InboxFilterForm, TransitionForm
 from workflow.models import Role
-from workflow.services import TRANSITION_METHODS
+from workflow.perform import perform_transition
 from workflow.visibility import can_see
 
 PAGE_SIZE = 50
@@ -125,10 +125,6 @@ def _load_case(actor, case_id):
         raise Http404 from None
 
 
-def _ordered(names):
-    return sorted(names, key=lambda name: ACTION_ORDER.index(name) if name in ACTION_ORDER else len(ACTION_ORDER))
-
-
 def _open_first_step(forms):
     """The main step's form starts unfolded unless another one is showing its errors."""
     if any(form.is_bound for form in forms):
@@ -143,7 +139,7 @@ def _action_forms(case, actor, bound=None):
     """One form per transition the actor may take now; ``bound`` replaces its unbound twin."""
     suggestion = None
     forms = []
-    for name in _ordered(selectors.available_transitions(case, actor)):
+    for name in transitions.in_button_order(selectors.available_transitions(case, actor)):
         initial = {}
         if name == "route":
             suggestion = selectors.suggest_agency(case)
@@ -151,7 +147,7 @@ def _action_forms(case, actor, bound=None):
         if bound is not None and bound.name == name:
             forms.append(bound)
             continue
-        forms.append(TransitionForm(name, transitions.TRANSITION_FIELDS.get(name, []), initial=initial))
+        forms.append(TransitionForm(transitions.get(name), initial=initial))
     _open_first_step(forms)
     return forms, suggestion
 
@@ -159,7 +155,7 @@ def _action_forms(case, actor, bound=None):
 def _events(case):
     events = list(case.events.all())
     for event in events:
-        event.label = EVENT_LABELS.get(event.transition, event.transition)
+        event.label = transitions.event_label(event.transition)
     return events
 
 
@@ -184,22 +180,21 @@ def case_page(request, case_id):
 
 
 def _bind(name, request):
-    specs = transitions.TRANSITION_FIELDS.get(name, [])
-    return TransitionForm(name, specs, data=request.POST, files=request.FILES)
+    return TransitionForm(transitions.get(name), data=request.POST, files=request.FILES)
 
 
 @require_POST
 @staff_required
 def transition(request, case_id, name):
     """Take one transition; on success back to the case (or the inbox if it is no longer ours)."""
-    if name not in TRANSITION_METHODS:
+    if transitions.get(name) is None:
         raise Http404
     actor = request.actor
     case = _load_case(actor, case_id)
     form = _bind(name, request)
     try:
         # The service judges the input exactly as it judges the API's; the form only shows it.
-        case = transitions.perform_transition(name=name, case=case, actor=actor, data=request.POST,
+        case = perform_transition(name=name, case=case, actor=actor, data=request.POST,
                                               photos=request.FILES.getlist("photos"))
     except (ValidationFailed, PayloadTooLarge) as error:
         form.add_service_errors(getattr(error, "fields", None), error.message)

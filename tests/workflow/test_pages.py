@@ -20,6 +20,7 @@ from tests.factories import make_submission
 from workflow import services
 from workflow.actors import staff_actor
 from workflow.models import Case, RoutingRule, State
+from workflow.transitions import TRANSITIONS
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 MONDAY_8AM = datetime(2026, 3, 2, 8, 0, tzinfo=VN)
@@ -45,7 +46,7 @@ def action_url(case, name):
 def shown_actions(response):
     """The transition names whose forms the page shows."""
     html = response.content.decode()
-    return {name for name in services.TRANSITION_METHODS if f'data-action="{name}"' in html}
+    return {name for name in TRANSITIONS if f'data-action="{name}"' in html}
 
 
 def jpeg_upload(name="ket-qua.jpg"):

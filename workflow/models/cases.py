@@ -3,7 +3,8 @@
 A case's ``state`` is protected: it changes only through the transition methods below, and those
 are called only from ``workflow.services`` (which locks the row, checks permission, writes the
 event and queues follow-up work). Transition methods do no I/O; their conditions are small pure
-functions in ``workflow.rules`` and their permissions in ``workflow.permissions``.
+functions in ``workflow.rules`` and their permissions in ``workflow.permissions``. Each method is
+declared under its contract name (fields, labels, who hears of it) in ``workflow.transitions``.
 """
 from django.conf import settings
 from django.db import models
@@ -181,8 +182,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         self.due_at = self.handling_due_at
 
     @transition(state, source=(State.ASSIGNED, State.IN_PROGRESS), target=State.SUBMITTED,
-                conditions=[rules.return_window_is_open], permission=perm.is_handling_officer,
-                custom={"api_name": "return"})
+                conditions=[rules.return_window_is_open], permission=perm.is_handling_officer)
     def return_to_reception(self, *, reception_due_at):
         self.agency = None
         self.assigned_at = None
@@ -202,7 +202,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         self.due_at = return_due_at
 
     @transition(state, source=State.IN_PROGRESS, target=RETURN_VALUE(State.PENDING_APPROVAL, State.ANSWERED),
-                permission=perm.is_handling_officer, custom={"api_name": "answer"})
+                permission=perm.is_handling_officer)
     def answer_case(self, *, text, now):
         self.answer = text
         if self.agency.requires_approval:
