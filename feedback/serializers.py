@@ -17,8 +17,9 @@ from rest_framework.utils import html
 from core.api import _flatten
 from core.devices import DEVICE_CLASSES
 from core.errors import ValidationFailed
+from core.images import check_photo_count
 from core.models import Category, Kind, Ward
-from feedback.services import COORDINATE_STEP, check_photo_count
+from feedback.services import COORDINATE_STEP
 from workflow.models import Channel, Rating
 
 PHONE_SEPARATORS = re.compile(r"[\s.\-()]")

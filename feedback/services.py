@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -33,8 +32,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import Conflict, NotFound, PaknError, ValidationFailed
-from core.images import ProcessedImage, process_image
+from core.errors import Conflict, NotFound, ValidationFailed
+from core.images import check_photo_count, process_photos, read_upload
 from core.photo_files import delete_files, store_image_files
 from core.models import Kind
 from feedback.models import TrackingCounter
@@ -42,10 +41,10 @@ from feedback.selectors import submission_by_code
 from workflow.actors import citizen_actor
 from workflow.models import Case, Channel, Submission, SubmissionPhoto, hash_private_key
 from workflow import services as workflow
+from workflow.working_time import LOCAL_TZ
 
 log = logging.getLogger(__name__)
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 IDEMPOTENCY_KEY_PATTERN = re.compile(r"[A-Za-z0-9_\-:.]{8,128}")
 COORDINATE_STEP = Decimal("0.000001")
 # What the request fingerprint covers: a resend must carry the same content to be a replay.
@@ -92,33 +91,6 @@ def check_idempotency_key(key: str | None) -> None:
 
 
 # --- photos ----------------------------------------------------------------------------------
-
-def check_photo_count(photos: Sequence) -> None:
-    """At most ``PAKN_PHOTO_MAX_COUNT`` photos per submission or per reply."""
-    limit = settings.PAKN_PHOTO_MAX_COUNT
-    if len(photos) > limit:
-        raise ValidationFailed(fields={"photos": [_("Gửi tối đa %(n)d ảnh.") % {"n": limit}]})
-
-
-def _read_photo(photo: bytes | UploadedFile) -> bytes:
-    """The upload's bytes, read only up to one byte past the limit (the pipeline refuses it)."""
-    if isinstance(photo, (bytes, bytearray, memoryview)):
-        return bytes(photo)
-    photo.seek(0)
-    return photo.read(settings.PAKN_PHOTO_MAX_BYTES + 1)
-
-
-def _process_photos(raw_photos: Sequence[bytes]) -> list[ProcessedImage]:
-    """Run every photo through the pipeline; the first refusal names the photo it came from."""
-    processed = []
-    for number, raw in enumerate(raw_photos, start=1):
-        try:
-            processed.append(process_image(raw))
-        except PaknError as exc:
-            message = _("Ảnh %(n)d: %(reason)s") % {"n": number, "reason": exc.message}
-            raise type(exc)(message, code=exc.code, fields={"photos": [message]}) from exc
-    return processed
-
 
 def _save_photos(submission, processed, *, first_position, written):
     """Photo rows and files; file names are random, never derived from the citizen or the upload."""
@@ -276,12 +248,12 @@ def feedback_submit(*, fields: dict, photos: Sequence[bytes | UploadedFile] = ()
     check_idempotency_key(idempotency_key)
     check_photo_count(photos)
     fields = _without_contact_if_anonymous(fields)
-    raw_photos = [_read_photo(photo) for photo in photos]
+    raw_photos = [read_upload(photo) for photo in photos]
     fingerprint = request_fingerprint(fields, raw_photos)
     replay = _retrying_when_busy(lambda: _replay(idempotency_key, fingerprint))
     if replay:
         return replay
-    processed = _process_photos(raw_photos)
+    processed = process_photos(raw_photos)
     fields = _with_photo_location(fields, processed)
     _require_location(fields)
     private_key = private_key_for(idempotency_key)
@@ -325,8 +297,7 @@ def _citizen_text(data, name, *, required_message=None):
 def _provide_info(submission, actor, data, photos):
     """The citizen's reply, with any extra photos stored on their submission in the same transaction."""
     message = _citizen_text(data, "message", required_message=_("Nhập thông tin bổ sung."))
-    check_photo_count(photos)
-    processed = _process_photos([_read_photo(photo) for photo in photos])
+    processed = process_photos(photos)
     written = []
     try:
         with transaction.atomic():

@@ -29,6 +29,7 @@ from metrics.percentiles import distribution
 from metrics.scope import case_conditions, with_origin_filters
 from workflow.actors import STAFF
 from workflow.models import OPEN_STATES, RESPONDED_STATES, Case, CaseEvent, Rating, State, Submission
+from workflow.deadlines import overdue_q
 from workflow.working_time import get_calendar
 
 MOBILE = DeviceClass.MOBILE
@@ -146,7 +147,7 @@ def backlog(*, filters, actor, now=None):
     soon = get_calendar().add_working_hours(now, 24)
     # Counting state and due_at (the columns of the (state, due_at) index), not ids.
     counts = cases_matching(filters=filters, actor=actor).filter(state__in=OPEN_STATES).aggregate(
-        open=Count("state"), overdue=Count("due_at", filter=Q(due_at__lt=now)),
+        open=Count("state"), overdue=Count("due_at", filter=overdue_q(now)),
         due_within_24_working_hours=Count("due_at", filter=Q(due_at__gte=now, due_at__lte=soon)))
     return counts
 
@@ -185,5 +186,5 @@ def summary(*, filters, actor, now=None):
 def overdue_cases(*, filters, actor, now=None, limit=50):
     """Open cases past their deadline now, the most overdue first, with what a list shows."""
     now = now or timezone.now()
-    return cases_matching(filters=filters, actor=actor).filter(state__in=OPEN_STATES, due_at__lt=now) \
+    return cases_matching(filters=filters, actor=actor).filter(overdue_q(now)) \
         .select_related("agency", "category").order_by("due_at", "pk")[:limit]

@@ -9,11 +9,10 @@ locks the row and checks everything again.
 """
 from collections.abc import Mapping
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
-from core.errors import NotFound, PaknError, PermissionDenied, ValidationFailed
-from core.images import process_image
+from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.images import process_photos
 from workflow import services, transitions
 from workflow.models import Agency, Case
 from workflow.visibility import visible_cases
@@ -119,14 +118,4 @@ _CONVERTERS = {"text": _text, "textarea": _text, "agency": _agency, "case": _cas
 
 def _processed_photos(photos):
     """Answer photos through the same pipeline as citizens' photos; a bad one refuses the answer."""
-    photos = list(photos or ())
-    limit = settings.PAKN_PHOTO_MAX_COUNT
-    if len(photos) > limit:
-        raise ValidationFailed(fields={"photos": [_("Tối đa %(n)d ảnh.") % {"n": limit}]})
-    processed = []
-    for photo in photos:
-        try:
-            processed.append(process_image(photo))
-        except PaknError as exc:
-            raise type(exc)(exc.message, code=exc.code, fields={"photos": [str(exc.message)]}) from None
-    return processed
+    return process_photos(list(photos or ()))

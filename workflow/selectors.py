@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.errors import NotFound
 from workflow import deadlines, services, transitions
 from workflow.actors import STAFF
-from workflow.models import OPEN_STATES, Agency, Case, CaseEvent, RoutingRule, State, Submission
+from workflow.models import Agency, Case, CaseEvent, RoutingRule, State, Submission
 from workflow.visibility import agencies_supervised_by, visible_cases
 
 QUEUES = ("reception", "agency", "approvals", "extensions", "overdue")
@@ -41,7 +41,7 @@ def _queue_filter(queue, actor, now):
         return supervised & Q(state=State.IN_PROGRESS, extension_requested_days__isnull=False,
                               extension_granted_days__isnull=True)
     if queue == "overdue":
-        return Q(state__in=OPEN_STATES, due_at__lt=now)
+        return deadlines.overdue_q(now)
     return Q(pk__in=[])
 
 
@@ -68,11 +68,10 @@ def case_list(*, actor, state=None, agency=None, category=None, overdue=None, q=
         cases = cases.filter(agency__code=agency)
     if category:
         cases = cases.filter(category__code=category)
-    overdue_q = Q(state__in=OPEN_STATES, due_at__lt=now)
     if overdue is True:
-        cases = cases.filter(overdue_q)
+        cases = cases.filter(deadlines.overdue_q(now))
     elif overdue is False:
-        cases = cases.exclude(overdue_q)
+        cases = cases.exclude(deadlines.overdue_q(now))
     if q and q.strip():
         cases = cases.filter(_search_filter(q.strip()))
     if queue:
@@ -184,6 +183,3 @@ def time_left_by_case(cases, now=None) -> dict[int, int | None]:
         offsets[moment] = running
     return {case.pk: None if case.due_at is None else offsets[case.due_at] - offsets[now] for case in cases}
 
-
-def is_overdue(case, now=None) -> bool:
-    return case.state in OPEN_STATES and case.due_at is not None and case.due_at < (now or timezone.now())

@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from workflow import selectors, transitions
+from workflow import deadlines, selectors, transitions
 from workflow.models import Agency, RejectReason, State
 
 
@@ -83,7 +83,7 @@ class CaseListSerializer(serializers.Serializer):
         return None if seconds is None else round(seconds / 3600, 1)
 
     def get_overdue(self, case) -> bool:
-        return selectors.is_overdue(case, self._now)
+        return deadlines.is_overdue(case, self._now)
 
     def get_available_transitions(self, case) -> list[str]:
         return selectors.available_transitions(case, self.context["actor"])

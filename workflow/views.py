@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from core.throttles import over_limit
 from core.errors import Conflict, NotFound, PayloadTooLarge, PermissionDenied, ValidationFailed
-from workflow import selectors, transitions
+from workflow import deadlines, selectors, transitions
 from workflow.forms import InboxFilterForm, TransitionForm
 from workflow.gate import staff_required
 from workflow.models import Role
@@ -45,11 +45,15 @@ def _hours(seconds):
     return number_format(hours, decimal_pos=0 if hours == int(hours) else 1)
 
 
-def time_left_label(seconds):
-    """``còn 5,5 giờ làm việc`` or ``quá hạn 3 giờ``; None when no clock runs."""
+def time_left_label(seconds, overdue=None):
+    """``còn 5,5 giờ làm việc`` or ``quá hạn 3 giờ``; None when no clock runs.
+
+    ``overdue`` is the one rule (``workflow.deadlines.is_overdue``); past a deadline that fell
+    outside office hours the working time overdue can still be 0.
+    """
     if seconds is None:
         return None
-    if seconds < 0:
+    if overdue if overdue is not None else seconds < 0:
         return _("quá hạn %(hours)s giờ") % {"hours": _hours(seconds)}
     return _("còn %(hours)s giờ làm việc") % {"hours": _hours(seconds)}
 
@@ -60,8 +64,8 @@ def with_time_left(cases, now=None):
     time_left = selectors.time_left_by_case(cases, now=now)
     for case in cases:
         case.time_left = time_left[case.pk]
-        case.time_left_label = time_left_label(case.time_left)
-        case.is_overdue = case.time_left is not None and case.time_left < 0
+        case.is_overdue = deadlines.is_overdue(case, now)
+        case.time_left_label = time_left_label(case.time_left, case.is_overdue)
     return cases
 
 

@@ -1,8 +1,11 @@
 """The policies that route and time cases: routing rules, deadline policies, the working calendar."""
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from workflow.models.organisation import Agency
+from workflow.working_time import working_day_hours
 
 
 class RoutingRule(models.Model):
@@ -29,6 +32,30 @@ class Priority(models.TextChoices):
     COMPLEX = "complex", _("Phức tạp")
 
 
+# When no policy applies, and what a new policy starts from: reception within 8 working hours,
+# handling within 5 working days (urgent: 4 working hours; complex: 15 working days) and a return
+# within 1 working day, a working day lasting as long as the office hours make it.
+DEFAULT_RECEPTION_HOURS = Decimal(8)
+URGENT_HANDLING_HOURS = Decimal(4)
+HANDLING_WORKING_DAYS = {Priority.NORMAL: 5, Priority.COMPLEX: 15}
+RETURN_WORKING_DAYS = 1
+_HUNDREDTH = Decimal("0.01")
+
+
+def default_reception_hours():
+    return DEFAULT_RECEPTION_HOURS
+
+
+def default_handling_hours(priority=Priority.NORMAL):
+    if priority == Priority.URGENT:
+        return URGENT_HANDLING_HOURS
+    return (HANDLING_WORKING_DAYS[priority] * working_day_hours()).quantize(_HUNDREDTH)
+
+
+def default_return_hours():
+    return (RETURN_WORKING_DAYS * working_day_hours()).quantize(_HUNDREDTH)
+
+
 class DeadlinePolicy(models.Model):
     """Working-time limits for a category (or every category) and priority.
 
@@ -37,9 +64,12 @@ class DeadlinePolicy(models.Model):
 
     category = models.ForeignKey("core.Category", null=True, blank=True, on_delete=models.CASCADE)
     priority = models.CharField(_("mức độ"), max_length=20, choices=Priority.choices, default=Priority.NORMAL)
-    reception_hours = models.DecimalField(_("tiếp nhận (giờ làm việc)"), max_digits=6, decimal_places=2, default=8)
-    handling_hours = models.DecimalField(_("xử lý (giờ làm việc)"), max_digits=7, decimal_places=2, default=37.5)
-    return_hours = models.DecimalField(_("trả lại (giờ làm việc)"), max_digits=6, decimal_places=2, default=7.5)
+    reception_hours = models.DecimalField(_("tiếp nhận (giờ làm việc)"), max_digits=6, decimal_places=2,
+                                          default=default_reception_hours)
+    handling_hours = models.DecimalField(_("xử lý (giờ làm việc)"), max_digits=7, decimal_places=2,
+                                         default=default_handling_hours)
+    return_hours = models.DecimalField(_("trả lại (giờ làm việc)"), max_digits=6, decimal_places=2,
+                                       default=default_return_hours)
     is_active = models.BooleanField(_("đang dùng"), default=True)
 
     class Meta:
