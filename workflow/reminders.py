@@ -4,7 +4,8 @@ Not a transition: the state does not change and no event is written (an event wo
 step-duration measure of the next real transition). What is recorded is ``Case.reminder_stage``
 (0 → 75 → 100) and, once overdue (``workflow.deadlines.is_overdue``), ``escalated_at``, both by a compare-and-set UPDATE that also
 checks the state and the deadline did not move, so a reminder is sent once even when two sweeps
-run at once. ``workflow.signals.deadline_reached(case, stage)`` goes out after commit.
+run at once. ``workflow.signals.deadline_stage_recorded`` goes out in the transaction (what must be
+told is written with the stage) and ``deadline_reached(case, stage)`` after commit.
 
 A step's allowance is the working time its policy gives it (reception, return window, handling
 plus a granted extension); the clock's position is the working time left before ``due_at``, so a
@@ -22,7 +23,7 @@ from django.utils import timezone
 from workflow import deadlines
 from workflow.models import Case, State
 from workflow.services import MAX_EXTENSION_DAYS
-from workflow.signals import deadline_reached
+from workflow.signals import deadline_reached, deadline_stage_recorded
 from workflow.working_time import get_calendar
 
 STAGE_NONE, STAGE_REMINDER, STAGE_DEADLINE = 0, 75, 100
@@ -78,7 +79,8 @@ def case_set_reminder_stage(*, case, stage, now):
             case.reminder_stage = stage
             case.escalated_at = changes.get("escalated_at", case.escalated_at)
             if stage > STAGE_NONE:
-                transaction.on_commit(lambda: deadline_reached.send(sender=Case, case=case, stage=stage))
+                deadline_stage_recorded.send(sender=Case, case=case, stage=stage, now=now)
+                deadline_reached.send_on_commit(sender=Case, case=case, stage=stage)
     return bool(moved)
 
 

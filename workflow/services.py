@@ -102,7 +102,7 @@ def _write_event(case, *, name, from_state, actor, now, message, data):
 
 
 def _announce(case, event):
-    transaction.on_commit(lambda: case_changed.send(sender=Case, case=case, event=event))
+    case_changed.send_on_commit(sender=Case, case=case, event=event)
 
 
 def run_transition(*, case_id, actor, name, apply, message="", data=None, now=None):

@@ -1,4 +1,7 @@
-"""Who hears what in the app, and the notifications API and page (staff only, their own rows)."""
+"""Who hears what in the app, and the notifications API and page (staff only, their own rows).
+
+Notifications are rendered after the change commits, so these tests commit for real.
+"""
 import copy
 
 import pytest
@@ -12,7 +15,7 @@ from workflow.actors import staff_actor
 from workflow.services import (case_accept, case_answer, case_approve, case_grant_extension,
                                case_request_extension, case_return, case_route, case_transfer)
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _kinds(user):

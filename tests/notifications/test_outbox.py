@@ -7,7 +7,7 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from notifications.models import Notification, OutboxMessage, OutboxStatus
+from notifications.models import Notification, NotificationIntent, OutboxMessage, OutboxStatus
 from notifications.outbox import outbox_sweep
 from notifications.sms import fit_sms, fold_to_ascii
 from tests.factories import make_submission
@@ -63,10 +63,13 @@ def test_every_submitter_of_a_merged_case_hears_the_answer_but_an_anonymous_one_
 def test_a_change_that_rolls_back_leaves_no_message_and_no_notification(world):
     feedback = make_submission(category=world.category, contact_email="dan@example.vn")
     OutboxMessage.objects.all().delete()
+    NotificationIntent.objects.all().delete()
     with pytest.raises(RuntimeError), transaction.atomic():
         _route(world, feedback)
-        assert OutboxMessage.objects.filter(kind="routed").exists()  # written inside the transaction
+        # What must be told is written inside the transaction (rendered only after commit).
+        assert NotificationIntent.objects.filter(event__transition="route").exists()
         raise RuntimeError("the request failed after the change")
+    assert not NotificationIntent.objects.exists()
     assert not OutboxMessage.objects.exists()
     assert not Notification.objects.exists()
 
@@ -174,10 +177,11 @@ def test_a_message_already_sent_is_not_sent_again_by_a_late_kick(world, django_c
     assert len(mail.outbox) == 1
 
 
-def test_the_same_message_cannot_be_written_twice(world):
+def test_the_same_message_cannot_be_written_twice(world, django_capture_on_commit_callbacks):
     from notifications.services import notify_submission_received
 
-    feedback = make_submission(category=world.category, contact_email="dan@example.vn")
+    with django_capture_on_commit_callbacks(execute=True):  # the receipt is written once, after commit
+        feedback = make_submission(category=world.category, contact_email="dan@example.vn")
     notify_submission_received(submission=feedback)
     assert OutboxMessage.objects.filter(case=feedback.case).count() == 1
 
