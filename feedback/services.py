@@ -39,7 +39,7 @@ from core.models import Kind
 from feedback.models import TrackingCounter
 from feedback.selectors import submission_by_code
 from workflow.actors import citizen_actor
-from workflow.models import Case, Channel, Submission, SubmissionPhoto, hash_private_key
+from workflow.models import Case, Channel, Priority, Submission, SubmissionPhoto, hash_private_key
 from workflow import services as workflow
 from workflow.working_time import LOCAL_TZ
 
@@ -212,15 +212,16 @@ def _submission_values(fields: dict) -> dict:
 
 
 def _create_submission(*, fields, processed, private_key, idempotency_key, fingerprint, channel,
-                       device_class, language, entered_by) -> Submission:
+                       device_class, language, entered_by, priority, now) -> Submission:
     """Case, submission, photo rows and files in one transaction; files removed if it fails."""
     written = []
     try:
         with transaction.atomic():
-            now = timezone.now()
+            now = now or timezone.now()
             code = next_tracking_code(now)  # first statement is a write: takes the lock up front
             case = workflow.case_open(kind=fields["kind"], category=fields["category"], title=fields["title"],
-                                      ward=fields.get("ward"), submitted_at=now, device_class=device_class)
+                                      ward=fields.get("ward"), submitted_at=now, priority=priority,
+                                      device_class=device_class)
             submission = Submission.objects.create(
                 tracking_code=code, private_key_hash=hash_private_key(private_key), case=case,
                 idempotency_key=idempotency_key or None, request_fingerprint=fingerprint,
@@ -236,12 +237,14 @@ def _create_submission(*, fields, processed, private_key, idempotency_key, finge
 
 def feedback_submit(*, fields: dict, photos: Sequence[bytes | UploadedFile] = (), channel: str,
                     device_class: str, idempotency_key: str | None = None, language: str = "vi",
-                    entered_by=None) -> SubmissionResult:
+                    entered_by=None, priority: str = Priority.NORMAL, now=None) -> SubmissionResult:
     """Take in one submission: photos checked first, then case + submission + photos atomically.
 
     ``fields`` are values already validated by ``feedback.serializers.validate_submission``.
     A repeated ``idempotency_key`` with the same content returns the first result
     (``replayed=True``), including when two copies race (the unique key decides the winner).
+    ``priority`` is the case's (citizens' submissions are normal; staff entering one may judge
+    it urgent); ``now`` is when it arrived (default: the real time).
     """
     if channel not in Channel.values:
         raise ValueError(f"unknown channel {channel!r}")
@@ -261,7 +264,7 @@ def feedback_submit(*, fields: dict, photos: Sequence[bytes | UploadedFile] = ()
         submission = _retrying_when_busy(lambda: _create_submission(
             fields=fields, processed=processed, private_key=private_key, idempotency_key=idempotency_key,
             fingerprint=fingerprint, channel=channel, device_class=device_class, language=language,
-            entered_by=entered_by,
+            entered_by=entered_by, priority=priority, now=now,
         ))
     except IntegrityError:
         # A concurrent copy of this request won the unique key: answer with its result.
@@ -294,14 +297,14 @@ def _citizen_text(data, name, *, required_message=None):
     return value
 
 
-def _provide_info(submission, actor, data, photos):
+def _provide_info(submission, actor, data, photos, now):
     """The citizen's reply, with any extra photos stored on their submission in the same transaction."""
     message = _citizen_text(data, "message", required_message=_("Nhập thông tin bổ sung."))
     processed = process_photos(photos)
     written = []
     try:
         with transaction.atomic():
-            case = workflow.case_provide_info(case=submission.case, actor=actor, message=message)
+            case = workflow.case_provide_info(case=submission.case, actor=actor, message=message, now=now)
             position = (submission.photos.aggregate(last=Max("position"))["last"] or 0) + 1
             _save_photos(submission, processed, first_position=position, written=written)
     except BaseException:
@@ -310,29 +313,30 @@ def _provide_info(submission, actor, data, photos):
     return case
 
 
-def _withdraw(submission, actor, data, photos):
+def _withdraw(submission, actor, data, photos, now):
     message = _citizen_text(data, "message")
-    return workflow.case_withdraw(case=submission.case, actor=actor, message=message)
+    return workflow.case_withdraw(case=submission.case, actor=actor, message=message, now=now)
 
 
-def _rate(submission, actor, data, photos):
+def _rate(submission, actor, data, photos, now):
     comment = _citizen_text(data, "comment")
-    return workflow.case_rate(case=submission.case, actor=actor, rating=data.get("rating") or "", comment=comment)
+    return workflow.case_rate(case=submission.case, actor=actor, rating=data.get("rating") or "", comment=comment,
+                              now=now)
 
 
 CITIZEN_ACTIONS = {"provide_info": _provide_info, "withdraw": _withdraw, "rate": _rate}
 
 
-def citizen_action(*, code: str, key: str, name: str, data: dict, photos=(), device_class: str) -> Case:
+def citizen_action(*, code: str, key: str, name: str, data: dict, photos=(), device_class: str, now=None) -> Case:
     """One of the submitter's own actions on their case, proven by the private key.
 
     A wrong or missing key is "not found", like an unknown code, so a code alone reveals nothing.
     Names: ``provide_info`` (``message``, optional photos), ``withdraw``, ``rate`` (``rating``,
-    optional ``comment``).
+    optional ``comment``); ``now`` is when it happens (default: the real time).
     """
     submission = submission_for_submitter(code, key)
     action = CITIZEN_ACTIONS.get(name)
     if submission is None or action is None:
         raise NotFound()
     actor = citizen_actor(submission.case_id, device_class=device_class)
-    return action(submission, actor, data, photos)
+    return action(submission, actor, data, photos, now)

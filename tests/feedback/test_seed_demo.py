@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from vietnam_provinces import ProvinceCode, Ward as SourceWard
 
 from core.models import Category, Ward
-from feedback.demo_data import DEMO_PASSWORD
+from feedback.demo.data import DEMO_PASSWORD
 from feedback.models import TrackingCounter
 from workflow.models import Submission
 from notifications.models import Notification, OutboxMessage
