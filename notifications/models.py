@@ -58,12 +58,27 @@ class OutboxStatus(models.TextChoices):
     FAILED = "failed", _("Gửi không được")
 
 
-class OutboxMessage(models.Model):
+class RetriedWork(models.Model):
+    """A row of work done after commit and retried until done (``notifications.retry``): what it
+    is about (``dedupe_key``, so it cannot be written twice), its attempts, when the next is due,
+    and the last failure's reason (the error class and its words, never a recipient). Each kind
+    adds its ``status`` (pending → done, or failed after the last attempt)."""
+
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+    dedupe_key = models.CharField(max_length=120, unique=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "pk"]
+
+
+class OutboxMessage(RetriedWork):
     """An email or SMS to send; kept until sent, retried with backoff, never sent twice.
 
-    ``dedupe_key`` names what the message is about (event, channel, submission), so writing the
-    same message twice is impossible. ``last_error`` keeps the error class and the gateway's words,
-    never the address.
+    ``dedupe_key`` names what the message is about (event, channel, submission).
     """
 
     channel = models.CharField(max_length=10, choices=OutboxChannel.choices)
@@ -75,15 +90,9 @@ class OutboxMessage(models.Model):
     case = models.ForeignKey("workflow.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     kind = models.CharField(max_length=40)
     status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=500, blank=True)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
-    dedupe_key = models.CharField(max_length=120, unique=True)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(RetriedWork.Meta):
         verbose_name = _("thư/tin nhắn chờ gửi")
         verbose_name_plural = _("hộp thư đi")
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
@@ -104,11 +113,10 @@ class IntentStatus(models.TextChoices):
     FAILED = "failed", _("Không tạo được")
 
 
-class NotificationIntent(models.Model):
+class NotificationIntent(RetriedWork):
     """What must be told about one happening: written with the change, rendered after commit.
 
-    One row per case event, submission received, or deadline stage reached (``dedupe_key``);
-    ``last_error`` keeps the error class and where it was raised, never a recipient.
+    One row per case event, submission received, or deadline stage reached (``dedupe_key``).
     """
 
     topic = models.CharField(max_length=10, choices=IntentTopic.choices)
@@ -120,15 +128,9 @@ class NotificationIntent(models.Model):
     stage = models.PositiveSmallIntegerField(null=True, blank=True)
     agency = models.ForeignKey("workflow.Agency", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(max_length=10, choices=IntentStatus.choices, default=IntentStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=500, blank=True)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    created_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)
-    dedupe_key = models.CharField(max_length=120, unique=True)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(RetriedWork.Meta):
         verbose_name = _("việc cần thông báo")
         verbose_name_plural = _("việc cần thông báo")
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="intent_due")]
