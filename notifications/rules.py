@@ -41,9 +41,6 @@ RULES = {
               Notice(RECEPTION, "overdue", at_reception)),
 }
 
-# What citizens are written about (each has email and SMS templates in both languages).
-CITIZEN_KINDS = ("received", "info_requested", "routed", "rejected", "answered", "reopened")
-
 
 def rules_for(transition, *, happening):
     """The notices that apply to what happened: ``happening`` has ``agency_id`` (the agency holding
