@@ -22,7 +22,7 @@ Rules it enforces, in the order they are checked:
 
 Global Pillow state is left alone apart from registering the HEIF opener.
 
-Several photos of one request go through :func:`process_images`, which adds two bounds on cost:
+Several photos of one request go through :func:`process_photos`, which adds two bounds on cost:
 
 7. A pixel budget per request (``PAKN_PHOTO_REQUEST_MAX_PIXELS``), checked on the headers of
    every photo before any is decoded: five photos at the per-photo limit would cost five times
@@ -149,24 +149,6 @@ def _setting(value: int | None, name: str, default: int) -> int:
 
 
 # --- several photos of one request --------------------------------------------------------------
-
-
-def process_images(photos: Sequence[bytes], *, request_max_pixels: int | None = None) -> list[ProcessedImage]:
-    """Every photo of one request, in order, within the request's pixel budget, decoded on the pool.
-
-    Raises what :func:`process_image` raises, with ``photo_number`` (1, 2, …) set on the error so
-    the caller can say which photo it was; the budget's refusal has no ``photo_number``.
-    """
-    check_request_pixels(photos, request_max_pixels)
-    language = translation.get_language()
-    processed = []
-    for number, raw in enumerate(photos, start=1):
-        try:
-            processed.append(decode_pool().submit(_in_language, language, raw).result())
-        except (PayloadTooLarge, ImageRejected) as exc:
-            exc.photo_number = number
-            raise
-    return processed
 
 
 def _in_language(language: str | None, raw: bytes) -> ProcessedImage:
@@ -456,3 +438,39 @@ def _encode_jpeg(img: Image.Image) -> bytes:
     buffer = io.BytesIO()
     img.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
     return buffer.getvalue()
+
+
+# --- a batch of uploads: what a submission, a citizen's reply and an answer all attach ----------
+
+def check_photo_count(photos) -> None:
+    """At most ``PAKN_PHOTO_MAX_COUNT`` photos per submission, reply or answer."""
+    limit = settings.PAKN_PHOTO_MAX_COUNT
+    if len(photos) > limit:
+        raise ValidationFailed(fields={"photos": [_("Gửi tối đa %(n)d ảnh.") % {"n": limit}]})
+
+
+def read_upload(photo) -> bytes:
+    """An upload's bytes (or the bytes given), read only up to one byte past the limit: the
+    pipeline refuses what is over it without the whole file ever being held."""
+    if isinstance(photo, (bytes, bytearray, memoryview)):
+        return bytes(photo)
+    photo.seek(0)
+    return photo.read(settings.PAKN_PHOTO_MAX_BYTES + 1)
+
+
+def process_photos(photos) -> list[ProcessedImage]:
+    """Count, check the request's pixel budget on the headers, then run every photo through the
+    pipeline on the decoding pool; the first refusal names the photo ("Ảnh 2: …") and is reported
+    under ``photos``, with the status of the refusal (400 or 413)."""
+    check_photo_count(photos)
+    raws = [read_upload(photo) for photo in photos]
+    check_request_pixels(raws)
+    language = translation.get_language()
+    processed = []
+    for number, raw in enumerate(raws, start=1):
+        try:
+            processed.append(decode_pool().submit(_in_language, language, raw).result())
+        except (ImageRejected, PayloadTooLarge) as exc:
+            message = _("Ảnh %(n)d: %(reason)s") % {"n": number, "reason": exc.message}
+            raise type(exc)(message, code=exc.code, fields={"photos": [message]}) from exc
+    return processed

@@ -10,18 +10,20 @@ from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core import health
 from core.throttles import over_limit
 
 
 def healthz(request):
-    """200 when the database answers; 503 otherwise (for the proxy and the orchestrator)."""
+    """200 when the database answers, with the registered figures (e.g. notifications waiting or
+    failed); 503 otherwise (for the proxy and the orchestrator)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # any database failure means "not healthy", whatever the driver raises
         return JsonResponse({"status": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok"})
+    return JsonResponse({"status": "ok", **health.report()})
 
 
 # --- Content-Security-Policy violation reports -------------------------------------------------

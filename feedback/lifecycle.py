@@ -1,7 +1,7 @@
 """The submitter's personal data over time (Nghị định 13/2023 on personal data protection).
 
 - A submitter may take a copy of everything the system holds about their submission
-  (:func:`submission_export`) and have their contact data erased (:func:`feedback_erase_contact`),
+  (:func:`submission_export`) and have their contact data erased (:func:`submission_erase_contact`),
   both from their private page.
 - Contact data (name, phone, email) is erased by itself ``PAKN_CONTACT_RETENTION_DAYS`` after the
   case ended (closed, rejected or withdrawn): :func:`erase_expired_contacts`, run daily by Celery
@@ -19,18 +19,17 @@ from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from feedback import selectors
-from feedback.models import Feedback
-from feedback.signals import contact_erased
-from workflow.models import CaseEvent, State
+from workflow.models import CaseEvent, State, Submission
+from workflow.signals import contact_erased
 
 ENDED_STATES = (State.CLOSED, State.REJECTED, State.WITHDRAWN)
 HAS_CONTACT = ~Q(contact_name="") | ~Q(contact_phone="") | ~Q(contact_email="")
 
 
-def feedback_erase_contact(*, feedback, now=None) -> bool:
+def submission_erase_contact(*, submission, now=None) -> bool:
     """Erase the submission's contact data now; False when there was none left to erase."""
     with transaction.atomic():
-        locked = Feedback.objects.select_for_update().get(pk=feedback.pk)
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
         addresses = [a for a in (locked.contact_phone, locked.contact_email) if a]
         if not (locked.contact_name or addresses):
             return False
@@ -39,9 +38,9 @@ def feedback_erase_contact(*, feedback, now=None) -> bool:
         locked.contact_erased_at = now or timezone.now()
         locked.save(update_fields=["contact_name", "contact_phone", "contact_email", "request_fingerprint",
                                    "contact_erased_at"])
-        contact_erased.send(sender=Feedback, feedback=locked, addresses=addresses)
-    feedback.contact_name = feedback.contact_phone = feedback.contact_email = ""
-    feedback.contact_erased_at = locked.contact_erased_at
+        contact_erased.send(sender=Submission, submission=locked, addresses=addresses)
+    submission.contact_name = submission.contact_phone = submission.contact_email = ""
+    submission.contact_erased_at = locked.contact_erased_at
     return True
 
 
@@ -51,40 +50,40 @@ def expired_contacts(now=None):
     cutoff = (now or timezone.now()) - timedelta(days=settings.PAKN_CONTACT_RETENTION_DAYS)
     last_event = (CaseEvent.objects.filter(case=OuterRef("case")).values("case")
                   .annotate(last=Max("created_at")).values("last"))
-    return (Feedback.objects.filter(HAS_CONTACT, case__state__in=ENDED_STATES)
+    return (Submission.objects.filter(HAS_CONTACT, case__state__in=ENDED_STATES)
             .annotate(ended_at=Subquery(last_event)).filter(ended_at__lt=cutoff))
 
 
 def erase_expired_contacts(*, now=None) -> int:
     """Erase every expired contact; returns how many submissions were erased."""
     erased = 0
-    for feedback in expired_contacts(now).only("pk").iterator():
-        erased += feedback_erase_contact(feedback=feedback, now=now)
+    for submission in expired_contacts(now).only("pk").iterator():
+        erased += submission_erase_contact(submission=submission, now=now)
     return erased
 
 
-def submission_export(feedback, *, build_uri=None) -> dict:
+def submission_export(submission, *, build_uri=None) -> dict:
     """Everything held about the submission, as its submitter sees it, for them to keep."""
-    view = selectors.private_case(feedback, build_uri=build_uri)
+    view = selectors.private_case(submission, build_uri=build_uri)
     return {
-        "tracking_code": feedback.tracking_code,
+        "tracking_code": submission.tracking_code,
         "exported_at": timezone.now().isoformat(),
-        "submitted_at": feedback.submitted_at.isoformat(),
-        "kind": feedback.kind,
+        "submitted_at": submission.submitted_at.isoformat(),
+        "kind": submission.kind,
         "category": view["category"],
-        "title": feedback.title,
-        "description": feedback.description,
+        "title": submission.title,
+        "description": submission.description,
         "location": view["location"],
-        "location_from_photo": feedback.location_from_photo,
-        "address": feedback.address,
+        "location_from_photo": submission.location_from_photo,
+        "address": submission.address,
         "ward": view["ward"],
-        "contact": {"name": feedback.contact_name, "phone": feedback.contact_phone, "email": feedback.contact_email},
-        "contact_erased_at": feedback.contact_erased_at.isoformat() if feedback.contact_erased_at else None,
-        "anonymous": feedback.anonymous,
-        "publish_consent": feedback.publish_consent,
-        "language": feedback.language,
-        "channel": feedback.channel,
-        "device_class": feedback.device_class,
+        "contact": {"name": submission.contact_name, "phone": submission.contact_phone, "email": submission.contact_email},
+        "contact_erased_at": submission.contact_erased_at.isoformat() if submission.contact_erased_at else None,
+        "anonymous": submission.anonymous,
+        "publish_consent": submission.publish_consent,
+        "language": submission.language,
+        "channel": submission.channel,
+        "device_class": submission.device_class,
         "photos": view["photos"],
         "status": view["status"],
         "timeline": [{**step, "at": step["at"].isoformat() if step["at"] else None} for step in view["timeline"]],

@@ -3,7 +3,7 @@
 - :func:`photo_is_public`: a citizen's photo is public when its submitter consented to publish;
   an answer's photo once the answer is published (the case answered or closed). Public photos are
   served to anyone and may be cached.
-- Otherwise a photo is served only to staff who may see its case (``workflow.permissions``), and
+- Otherwise a photo is served only to staff who may see its case (``workflow.visibility``), and
   to the submitter through a link minted from their private page: the file's name signed with the
   site's secret and a time (:func:`signed_photo_url`, valid ``PAKN_PHOTO_LINK_SECONDS``). The
   private key itself never appears in an image URL. Anyone else gets 404, as for a file that
@@ -18,16 +18,15 @@ from django.conf import settings
 from django.core import signing
 from django.core.files.storage import default_storage
 
-from feedback.models import Photo
-from workflow.models import CasePhoto, State
-from workflow.permissions import can_see
+from workflow.models import CasePhoto, State, SubmissionPhoto
+from workflow.visibility import can_see
 
 ANSWER_PUBLIC_STATES = (State.ANSWERED, State.CLOSED)
 _SIGNER_SALT = "pakn.photo-link"
 
 
-def feedback_photos_are_public(feedback) -> bool:
-    return feedback.publish_consent
+def submission_photos_are_public(submission) -> bool:
+    return submission.publish_consent
 
 
 def answer_photos_are_public(case) -> bool:
@@ -35,14 +34,14 @@ def answer_photos_are_public(case) -> bool:
 
 
 def photo_is_public(record) -> bool:
-    """The rule, for either kind of photo (``feedback.Photo`` or ``workflow.CasePhoto``)."""
-    if isinstance(record, Photo):
-        return feedback_photos_are_public(record.feedback)
+    """The rule, for either kind of photo (a submission's ``SubmissionPhoto`` or an answer's ``CasePhoto``)."""
+    if isinstance(record, SubmissionPhoto):
+        return submission_photos_are_public(record.submission)
     return answer_photos_are_public(record.case)
 
 
 def case_of(record):
-    return record.feedback.case if isinstance(record, Photo) else record.case
+    return record.submission.case if isinstance(record, SubmissionPhoto) else record.case
 
 
 # --- links ---------------------------------------------------------------------------------
@@ -76,8 +75,8 @@ def photo_url(name: str, *, signed: bool = False) -> str:
 
 def photo_record(name: str):
     """The photo row that owns this stored file (image or thumbnail), or None."""
-    for model in (Photo, CasePhoto):
-        related = "feedback__case__agency" if model is Photo else "case__agency"
+    for model in (SubmissionPhoto, CasePhoto):
+        related = "submission__case__agency" if model is SubmissionPhoto else "case__agency"
         field = "thumbnail" if "/thumbs/" in name else "image"
         record = model.objects.select_related(related).filter(**{field: name}).first()
         if record is not None:

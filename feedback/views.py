@@ -27,10 +27,10 @@ from core.devices import device_class_of
 from core.errors import NotFound, PaknError
 from feedback import lifecycle, photo_access, selectors, services
 from feedback.forms import ACTION_FORMS, DATA_FORMS, EraseContactForm, ExportForm, SubmissionForm
-from feedback.models import Channel
 from feedback.serializers import validate_submission
 from core.throttles import over_limit
-from workflow.actors import staff_actor
+from workflow.gate import check_staff
+from workflow.models import Channel
 
 ACTION_DONE = {
     "provide_info": gettext_lazy("Đã gửi thông tin bổ sung. Hồ sơ tiếp tục được xử lý."),
@@ -89,7 +89,7 @@ def _submit_post(request):
                                     "Kiểm tra lại nội dung rồi bấm “Gửi phản ánh” để tạo phản ánh mới.")]}
         form.show_errors(errors)
         return render(request, "feedback/submit.html", {"form": form}, status=error.status)
-    return _see_other(services.private_path(result.feedback.tracking_code, result.private_key) + "&new=1")
+    return _see_other(services.private_path(result.submission.tracking_code, result.private_key) + "&new=1")
 
 
 def _too_many_lookups(request, code=""):
@@ -103,7 +103,7 @@ def lookup(request):
         return render(request, "feedback/lookup.html", {"code": ""})
     if over_limit(request, "lookups"):
         return _too_many_lookups(request, code)
-    if selectors.feedback_by_code(code) is None:
+    if selectors.submission_by_code(code) is None:
         return render(request, "feedback/lookup.html", {"code": code, "not_found": True}, status=404)
     return HttpResponseRedirect(reverse("feedback:public", args=[code]))
 
@@ -112,28 +112,28 @@ def lookup(request):
 def public_case(request, code):
     if over_limit(request, "lookups"):
         return _too_many_lookups(request)
-    feedback = selectors.feedback_by_code(code)
-    if feedback is None:
+    submission = selectors.submission_by_code(code)
+    if submission is None:
         return _not_found(request)
-    return render(request, "feedback/public.html", {"case": selectors.public_case(feedback)})
+    return render(request, "feedback/public.html", {"case": selectors.public_case(submission)})
 
 
 @require_http_methods(["GET", "POST"])
 def private_case(request, code):
     key = request.GET.get("key") or request.POST.get("key") or ""
-    feedback = selectors.feedback_by_code(code)
-    if feedback is None or not feedback.key_matches(key):
+    submission = selectors.submission_by_code(code)
+    if submission is None or not submission.key_matches(key):
         return _not_found(request)
     failed, status = None, 200
     if request.method == "POST":
         data_action = DATA_ACTIONS.get(request.POST.get("action", ""))
-        outcome = data_action(request, feedback, key) if data_action else _run_citizen_action(request, feedback, key)
+        outcome = data_action(request, submission, key) if data_action else _run_citizen_action(request, submission, key)
         if outcome is None:
             return _not_found(request)
         if isinstance(outcome, HttpResponse):
             return outcome
         failed, status = outcome
-    response = render(request, "feedback/private.html", _private_context(request, feedback, key, failed),
+    response = render(request, "feedback/private.html", _private_context(request, submission, key, failed),
                       status=status)
     return _keep_private(response)
 
@@ -147,7 +147,7 @@ def _keep_private(response):
     return response
 
 
-def _run_citizen_action(request, feedback, key):
+def _run_citizen_action(request, submission, key):
     """Run one action from the private page: a redirect on success, (form, status) to show an error."""
     name = request.POST.get("action", "")
     form_class = ACTION_FORMS.get(name)
@@ -163,7 +163,7 @@ def _run_citizen_action(request, feedback, key):
         return form, 400
     data = {field: request.POST.get(field, "").strip() for field in form.fields if field != "photos"}
     try:
-        services.citizen_action(code=feedback.tracking_code, key=key, name=name, data=data,
+        services.citizen_action(code=submission.tracking_code, key=key, name=name, data=data,
                                 photos=request.FILES.getlist("photos"), device_class=device_class_of(request))
     except NotFound:
         return None
@@ -171,7 +171,7 @@ def _run_citizen_action(request, feedback, key):
         form.show_errors(error.fields or {"__all__": [error.message]})
         return form, error.status
     messages.success(request, ACTION_DONE[name])
-    return _see_other(services.private_path(feedback.tracking_code, key))
+    return _see_other(services.private_path(submission.tracking_code, key))
 
 
 # --- the submitter's personal data: a copy, and erasure ---------------------------------------
@@ -179,20 +179,20 @@ def _run_citizen_action(request, feedback, key):
 ERASED = gettext_lazy("Đã xoá họ tên, số điện thoại và email của bạn. Bạn vẫn theo dõi phản ánh bằng đường dẫn này.")
 
 
-def _export_data(request, feedback, key):
+def _export_data(request, submission, key):
     """A JSON file of everything held about the submission, downloaded from the private page."""
     form = ExportForm(data=request.POST)
     form.action = "export"
     if over_limit(request, "citizen_actions"):
         form.show_errors({"__all__": [TOO_MANY]})
         return form, 429
-    data = lifecycle.submission_export(feedback, build_uri=request.build_absolute_uri)
+    data = lifecycle.submission_export(submission, build_uri=request.build_absolute_uri)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = f'attachment; filename="pakn-{feedback.tracking_code}.json"'
+    response["Content-Disposition"] = f'attachment; filename="pakn-{submission.tracking_code}.json"'
     return _keep_private(response)
 
 
-def _erase_contact(request, feedback, key):
+def _erase_contact(request, submission, key):
     form = EraseContactForm(data=request.POST)
     form.action = "erase_contact"
     if over_limit(request, "citizen_actions"):
@@ -201,24 +201,24 @@ def _erase_contact(request, feedback, key):
     if not form.confirmed():
         form.show_errors({"confirm": [_("Đánh dấu ô xác nhận để xoá thông tin liên hệ.")]})
         return form, 400
-    lifecycle.feedback_erase_contact(feedback=feedback)
+    lifecycle.submission_erase_contact(submission=submission)
     messages.success(request, ERASED)
-    return _see_other(services.private_path(feedback.tracking_code, key))
+    return _see_other(services.private_path(submission.tracking_code, key))
 
 
 DATA_ACTIONS = {"export": _export_data, "erase_contact": _erase_contact}
 
 
-def _private_context(request, feedback, key, failed):
-    case = selectors.private_case(feedback)
+def _private_context(request, submission, key, failed):
+    case = selectors.private_case(submission)
     forms = {name: form_class() for name, form_class in {**ACTION_FORMS, **DATA_FORMS}.items()}
     if failed is not None:
         forms[failed.action] = failed
-    link = request.build_absolute_uri(services.private_path(feedback.tracking_code, key))
+    link = request.build_absolute_uri(services.private_path(submission.tracking_code, key))
     return {
         "case": case, "key": key, "private_link": link, "forms": forms, "failed_action": getattr(failed, "action", ""),
         "actions": set(case.get("actions") or ()), "is_new": request.GET.get("new") == "1",
-        "action_url": services.private_path(feedback.tracking_code, key),
+        "action_url": services.private_path(submission.tracking_code, key),
         "retention_days": settings.PAKN_CONTACT_RETENTION_DAYS,
     }
 
@@ -276,10 +276,12 @@ def manifest(request):
 # --- photos on local disk --------------------------------------------------------------------
 
 def _photo_viewer(request):
-    """The staff actor behind a browser session or an API token, or None (a citizen, a stranger)."""
+    """The staff member behind a browser session or an API token (the staff gate's rule), or None
+    (a citizen, a stranger, someone without a role)."""
     user = request.user if request.user.is_authenticated else user_from_authorization(
         request.META.get("HTTP_AUTHORIZATION"))
-    return staff_actor(user) if user is not None else None
+    verdict = check_staff(user)
+    return verdict.actor if verdict.allowed else None
 
 
 def _photo_not_found():

@@ -9,12 +9,13 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.devices import DeviceClass
 from core.errors import ValidationFailed
-from feedback.models import Channel, DeviceClass
 from metrics.breakdown import BREAKDOWN_KEYS, breakdown
 from metrics.forms import parse_filters
 from metrics.selectors import summary
-from workflow.api import IsStaffMember, request_actor
+from workflow.gate import IsStaffMember, request_actor
+from workflow.models import Channel
 
 ERROR = OpenApiResponse(description='{"message", "code", "fields"}')
 FILTER_PARAMETERS = [

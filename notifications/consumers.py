@@ -18,9 +18,11 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from notifications import groups as g
+from workflow import gate
 from workflow.models import State
 
 NOT_SIGNED_IN, NO_ROLE, NOT_FOUND = 4401, 4403, 4404
+REFUSALS = {gate.NOT_SIGNED_IN: NOT_SIGNED_IN, gate.NO_ROLE: NO_ROLE}
 
 
 def scope_language(scope):
@@ -74,7 +76,9 @@ class Credentials:
 
 
 def credentials_of(scope):
-    user = scope["user"]
+    user = scope.get("user")
+    if user is None or not user.is_authenticated:
+        return None
     if scope.get("token_key"):
         return Credentials(user.pk, token_key=scope["token_key"], expires_at=scope.get("credential_expires_at"))
     session = scope.get("session")
@@ -83,24 +87,23 @@ def credentials_of(scope):
 
 @database_sync_to_async
 def _current_access(credentials):
-    """(close code, None) when the user may no longer listen; (None, groups, unread) otherwise.
-
-    Read fresh from the database: the account (active), the proof (the token still exists, the
-    session's password hash still matches) and the memberships (which groups they may hear).
-    """
+    """Through the staff gate, read fresh: (refusal, (), 0), or (None, the actor's groups, their
+    unread count). Fresh means the account as it is now (active?), the proof still holding (the
+    token exists and lives, the session's password hash matches) and the memberships of now."""
     from django.contrib.auth import get_user_model
 
     from core.auth import valid_token
     from notifications.selectors import unread_count
-    from workflow.actors import staff_actor
 
-    user = get_user_model().objects.filter(pk=credentials.user_id, is_active=True).first()
+    user = None
+    if credentials is not None:
+        user = get_user_model().objects.filter(pk=credentials.user_id, is_active=True).first()
     if user is None or not _proof_holds(credentials, user, valid_token):
-        return NOT_SIGNED_IN, None, 0
-    actor = staff_actor(user)
-    if not actor.is_staff_member:
-        return NO_ROLE, None, 0
-    return None, g.groups_for_actor(actor), unread_count(user)
+        return gate.NOT_SIGNED_IN, (), 0
+    verdict = gate.check_staff(user)
+    if not verdict.allowed:
+        return verdict.refusal, (), 0
+    return None, g.groups_for_actor(verdict.actor), unread_count(user)
 
 
 def _proof_holds(credentials, user, valid_token):
@@ -122,13 +125,10 @@ class InboxConsumer(_GroupsConsumer):
     """
 
     async def connect(self):
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            return await self.refuse(NOT_SIGNED_IN)
         self.credentials = credentials_of(self.scope)
         refusal, groups, unread = await _current_access(self.credentials)
-        if refusal is not None:
-            return await self.refuse(refusal)
+        if refusal:
+            return await self.refuse(REFUSALS[refusal])
         self.language = scope_language(self.scope)
         # A supervisor who is also a member hears a change in two groups: deliver it once.
         self.seen = deque(maxlen=256)
@@ -150,8 +150,8 @@ class InboxConsumer(_GroupsConsumer):
 
     async def access_changed(self, message):
         refusal, groups, _unread = await _current_access(self.credentials)
-        if refusal is not None:
-            return await self.leave(refusal)
+        if refusal:
+            return await self.leave(REFUSALS[refusal])
         for name in set(self.joined) - set(groups):
             await self.channel_layer.group_discard(name, self.channel_name)
         for name in set(groups) - set(self.joined):
@@ -176,25 +176,26 @@ class InboxConsumer(_GroupsConsumer):
 
 @database_sync_to_async
 def _submission_for(tracking_code, key):
-    from feedback.models import Feedback
+    from workflow.models import Submission
 
-    feedback = Feedback.objects.select_related("case", "case__merged_into").filter(tracking_code=tracking_code).first()
-    if feedback is None or not feedback.key_matches(key):
+    submission = (Submission.objects.select_related("case", "case__merged_into")
+                  .filter(tracking_code=tracking_code).first())
+    if submission is None or not submission.key_matches(key):
         return None, None
-    return feedback.pk, feedback.case
+    return submission.pk, submission.case
 
 
-class FeedbackConsumer(_GroupsConsumer):
+class SubmissionConsumer(_GroupsConsumer):
     """The submitter holding the private key: the status of THEIR case, and the answer once out."""
 
     async def connect(self):
         code = self.scope["url_route"]["kwargs"]["tracking_code"]
         key = (parse_qs(self.scope.get("query_string", b"").decode("latin1")).get("key") or [""])[0]
-        feedback_id, case = await _submission_for(code, key)
-        if feedback_id is None:
+        submission_id, case = await _submission_for(code, key)
+        if submission_id is None:
             return await self.refuse(NOT_FOUND)
         self.language = scope_language(self.scope)
-        await self.join([g.submission_group(feedback_id)])
+        await self.join([g.submission_group(submission_id)])
         await self.accept()
         from notifications.live import status_message
 

@@ -19,8 +19,8 @@ import io, json
 from PIL import Image
 from core.images import process_image
 from core.photo_files import store_image_files
-from feedback.models import Photo
-from tests.factories import AgencyFactory, CategoryFactory, WardFactory, make_feedback, member
+from workflow.models import SubmissionPhoto
+from tests.factories import AgencyFactory, CategoryFactory, WardFactory, make_submission, member
 from tests.workflow.builders import case_in
 from types import SimpleNamespace
 from workflow.models import AgencyKind, Role, State
@@ -34,20 +34,20 @@ world = SimpleNamespace(province=province, department=department, other=AgencyFa
                         receptionist=member("tiepnhan", reception, Role.RECEPTION),
                         officer=member("xuly", department, Role.OFFICER),
                         supervisor=member("giamsat", province, Role.SUPERVISOR))
-feedback = make_feedback(category=world.category, key="my-private-key", publish_consent=False, **contact)
+submission = make_submission(category=world.category, key="my-private-key", publish_consent=False, **contact)
 buffer = io.BytesIO()
 Image.new("RGB", (800, 600), (120, 160, 200)).save(buffer, "JPEG")
-photo = Photo(feedback=feedback, width=800, height=600, source_format="JPEG")
+photo = SubmissionPhoto(submission=submission, width=800, height=600, source_format="JPEG")
 store_image_files(photo, process_image(buffer.getvalue()), written=[])
 photo.save()
 case = case_in(world, State.IN_PROGRESS, **contact)
-print(json.dumps({"code": feedback.tracking_code, "image": photo.image.name, "thumbnail": photo.thumbnail.name,
+print(json.dumps({"code": submission.tracking_code, "image": photo.image.name, "thumbnail": photo.thumbnail.name,
                   "case": case.pk}))
 """
 STORED_CONTACT = """
 import json
-from feedback.models import Feedback
-f = Feedback.objects.get(tracking_code="{code}")
+from workflow.models import Submission
+f = Submission.objects.get(tracking_code="{code}")
 print(json.dumps([f.contact_name, f.contact_phone, f.contact_email]))
 """
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_feedback
+from tests.factories import make_submission
 from tests.workflow.builders import case_in
 from workflow.models import State
 
@@ -34,7 +34,7 @@ def html_pages(world, feedback):
 
 
 def test_every_html_page_sends_a_policy_without_inline_scripts(world, client, django_user_model):
-    feedback = make_feedback(category=world.category, publish_consent=True)
+    feedback = make_submission(category=world.category, publish_consent=True)
     pages = html_pages(world, feedback)
     admin = django_user_model.objects.create_superuser("quantri", "qt@example.vn", "x-Quantri-2026")
     seen = 0

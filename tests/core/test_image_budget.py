@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from core import images
-from core.images import ImageRejected, header_pixels, process_images
-from feedback.models import Feedback
+from core.images import ImageRejected, header_pixels, process_photos
+from workflow.models import Submission
 
 
 def jpeg(width, height):
@@ -58,24 +58,25 @@ def test_a_request_over_its_pixel_budget_is_refused_before_any_photo_is_decoded(
     settings.PAKN_PHOTO_REQUEST_MAX_PIXELS = 1_000_000
     photos = [jpeg(800, 600), jpeg(800, 600), jpeg(800, 600)]  # 1.44 MP together
     with pytest.raises(ImageRejected) as refused:
-        process_images(photos)
+        process_photos(photos)
     assert refused.value.code == "too_many_pixels"
     assert refused.value.fields == {"photos": [
         "Tổng độ phân giải các ảnh quá lớn (tối đa 1 megapixel cho một lần gửi). Hãy gửi ít ảnh hơn hoặc ảnh nhỏ hơn."]}
     assert decodes == []
-    assert len(process_images(photos[:2])) == 2  # 0.96 MP: within the budget
+    assert len(process_photos(photos[:2])) == 2  # 0.96 MP: within the budget
 
 
 def test_each_photo_is_still_held_to_the_per_photo_limit(settings):
     settings.PAKN_PHOTO_MAX_PIXELS = 400_000
     with pytest.raises(ImageRejected) as refused:
-        process_images([jpeg(400, 300), jpeg(800, 600)])
-    assert (refused.value.code, refused.value.photo_number) == ("too_many_pixels", 2)
+        process_photos([jpeg(400, 300), jpeg(800, 600)])
+    assert refused.value.code == "too_many_pixels"
+    assert refused.value.fields["photos"][0].startswith("Ảnh 2: ")
 
 
 def test_decoding_happens_on_the_pool_never_more_at_once_than_its_workers(one_worker, decodes):
     photos = [jpeg(1600, 1200), jpeg(1600, 1200)]
-    threads = [threading.Thread(target=process_images, args=(photos,)) for _ in range(4)]
+    threads = [threading.Thread(target=process_photos, args=(photos,)) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -91,7 +92,7 @@ def test_a_refusal_from_the_pool_is_worded_in_the_requesters_language(settings):
 
     settings.PAKN_PHOTO_MAX_PIXELS = 400_000
     with translation.override("en"), pytest.raises(ImageRejected) as refused:
-        process_images([jpeg(800, 600)])
+        process_photos([jpeg(800, 600)])
     assert "megapixel" in refused.value.message and "Ảnh" not in refused.value.message
 
 
@@ -106,5 +107,5 @@ def test_an_api_submission_over_the_budget_is_400_and_leaves_nothing(client, wor
     assert response.status_code == 400
     assert response.json()["code"] == "too_many_pixels"
     assert "Tổng độ phân giải các ảnh quá lớn" in response.json()["fields"]["photos"][0]
-    assert Feedback.objects.count() == 0
+    assert Submission.objects.count() == 0
     assert not media.exists() or not any(media.rglob("*.jpg"))

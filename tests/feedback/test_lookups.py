@@ -5,9 +5,9 @@ import re
 import pytest
 from django.core.cache import cache
 
-from feedback.selectors import feedback_by_code, normal_tracking_code
+from feedback.selectors import submission_by_code, normal_tracking_code
 from feedback.services import CODE_SUFFIX_ALPHABET, next_tracking_code
-from tests.factories import make_feedback
+from tests.factories import make_submission
 
 CODE = re.compile(r"BN-\d{4}-\d{4}-[%s]{2}" % CODE_SUFFIX_ALPHABET)
 
@@ -35,21 +35,21 @@ def test_a_new_code_is_short_with_two_random_characters_after_the_number(db):
 def test_walking_the_running_numbers_finds_no_case(world, client):
     from django.utils import timezone
 
-    made = [make_feedback(category=world.category, tracking_code=next_tracking_code(timezone.now()))
+    made = [make_submission(category=world.category, tracking_code=next_tracking_code(timezone.now()))
             for _ in range(5)]
     for feedback in made:
         number_only = feedback.tracking_code[:12]  # BN-2611-0003: what an enumerator would try
-        assert feedback_by_code(number_only) is None
+        assert submission_by_code(number_only) is None
         assert client.get(f"/api/v1/feedback/{number_only}/").status_code == 404
         assert client.get(f"/api/v1/feedback/{feedback.tracking_code}/").status_code == 200
 
 
 def test_codes_made_before_the_random_part_keep_working(world, client):
-    old = make_feedback(category=world.category, tracking_code="BN-2601-0042", publish_consent=True)
+    old = make_submission(category=world.category, tracking_code="BN-2601-0042", publish_consent=True)
     assert client.get("/api/v1/feedback/BN-2601-0042/").json()["tracking_code"] == "BN-2601-0042"
     assert client.get("/phan-anh/BN-2601-0042/").status_code == 200
     assert client.get("/tra-cuu/", {"code": "bn 2601 0042"})["Location"] == "/phan-anh/BN-2601-0042/"
-    assert feedback_by_code("bn-2601-0042") == old
+    assert submission_by_code("bn-2601-0042") == old
 
 
 @pytest.mark.parametrize("typed", ["BN-2611-0042-K7", "bn 2611 0042 k7", "BN26110042K7", " bn-2611-0042-k7 ",
@@ -59,7 +59,7 @@ def test_a_code_is_found_however_it_is_typed(typed):
 
 
 def test_the_public_page_its_api_and_the_lookup_form_share_one_budget_per_address(world, client, lookup_budget):
-    code = make_feedback(category=world.category, tracking_code="BN-2611-0042-K7", publish_consent=True).tracking_code
+    code = make_submission(category=world.category, tracking_code="BN-2611-0042-K7", publish_consent=True).tracking_code
     assert client.get(f"/phan-anh/{code}/").status_code == 200
     assert client.get(f"/api/v1/feedback/{code}/").status_code == 200
     assert client.get("/tra-cuu/", {"code": code}).status_code == 302

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from feedback.lifecycle import erase_expired_contacts
-from feedback.models import Feedback
+from workflow.models import Submission
 from notifications.models import OutboxMessage
-from tests.factories import PASSWORD, make_feedback
+from tests.factories import PASSWORD, make_submission
 from tests.workflow.builders import case_in
 from workflow.models import ContactRead, State
 
@@ -20,7 +20,7 @@ CONTACT = {"contact_name": "Trần Văn Bình", "contact_phone": "0987654321", "
 
 
 def reload(feedback):
-    return Feedback.objects.get(pk=feedback.pk)
+    return Submission.objects.get(pk=feedback.pk)
 
 
 def ended(world, state, *, days_ago, **contact):
@@ -74,10 +74,11 @@ def test_the_periodic_job_is_scheduled_daily(settings, world):
     assert reload(closed).contact_name == ""
 
 
-def test_the_outbox_forgets_the_erased_addresses(world, settings):
+def test_the_outbox_forgets_the_erased_addresses(world, settings, django_capture_on_commit_callbacks):
     settings.PAKN_CONTACT_RETENTION_DAYS = 30
-    closed = ended(world, State.CLOSED, days_ago=40)
-    other = make_feedback(category=world.category, contact_email="lan@example.vn")
+    with django_capture_on_commit_callbacks(execute=True):  # the notices are rendered after commit
+        closed = ended(world, State.CLOSED, days_ago=40)
+        other = make_submission(category=world.category, contact_email="lan@example.vn")
     mine = OutboxMessage.objects.filter(dedupe_key__endswith=f":{closed.pk}")
     assert mine.filter(to__in=[CONTACT["contact_email"], CONTACT["contact_phone"]]).exists()
     erase_expired_contacts()
@@ -90,7 +91,7 @@ def test_the_outbox_forgets_the_erased_addresses(world, settings):
 
 @pytest.fixture
 def mine(world):
-    return make_feedback(category=world.category, key="my-key", **CONTACT)
+    return make_submission(category=world.category, key="my-key", **CONTACT)
 
 
 def page(feedback, key="my-key"):
@@ -168,7 +169,7 @@ def test_administrators_see_the_reads_and_their_own_admin_reads_are_recorded(cli
     feedback = case_in(world, State.IN_PROGRESS, **CONTACT).submissions.get()
     admin = django_user_model.objects.create_superuser("quantri", "qt@example.vn", PASSWORD)
     client.force_login(admin)
-    assert client.get(reverse("admin:feedback_feedback_change", args=[feedback.pk])).status_code == 200
+    assert client.get(reverse("admin:workflow_submission_change", args=[feedback.pk])).status_code == 200
     listing = client.get(reverse("admin:workflow_contactread_changelist")).content.decode()
     assert "quantri" in listing and f"#{feedback.case_id}" in listing
     read = ContactRead.objects.get()

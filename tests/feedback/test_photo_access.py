@@ -15,8 +15,8 @@ from rest_framework.test import APIClient
 from core.auth import token_for
 from core.images import process_image
 from core.photo_files import store_image_files
-from feedback.models import Photo
-from tests.factories import make_feedback
+from workflow.models import SubmissionPhoto
+from tests.factories import make_submission
 from tests.workflow.builders import case_in
 from workflow import services
 from workflow.actors import staff_actor
@@ -29,8 +29,8 @@ def jpeg():
     return process_image(buffer.getvalue())
 
 
-def with_photo(feedback):
-    photo = Photo(feedback=feedback, width=640, height=480, source_format="JPEG")
+def with_photo(submission):
+    photo = SubmissionPhoto(submission=submission, width=640, height=480, source_format="JPEG")
     store_image_files(photo, jpeg(), written=[])
     photo.save()
     return photo
@@ -39,14 +39,14 @@ def with_photo(feedback):
 @pytest.fixture
 def private(world, media):
     """A submission without publish consent, routed to the department, with one photo."""
-    feedback = make_feedback(category=world.category, publish_consent=False, key="the-private-key")
-    services.case_route(case=feedback.case, actor=staff_actor(world.receptionist), agency=world.department)
-    return with_photo(feedback)
+    submission = make_submission(category=world.category, publish_consent=False, key="the-private-key")
+    services.case_route(case=submission.case, actor=staff_actor(world.receptionist), agency=world.department)
+    return with_photo(submission)
 
 
 @pytest.fixture
 def public(world, media):
-    return with_photo(make_feedback(category=world.category, publish_consent=True))
+    return with_photo(make_submission(category=world.category, publish_consent=True))
 
 
 def url(name):
@@ -71,7 +71,7 @@ def test_a_private_photo_is_404_to_a_stranger_whatever_its_name_reveals(client, 
         status, body, response = fetch(client, url(name))
         assert (status, body) == (404, b"")
         assert "no-store" in response["Cache-Control"]
-    public_page = client.get(f"/phan-anh/{private.feedback.tracking_code}/").content.decode()
+    public_page = client.get(f"/phan-anh/{private.submission.tracking_code}/").content.decode()
     assert private.image.name not in public_page and private.thumbnail.name not in public_page
 
 
@@ -91,20 +91,20 @@ def test_staff_who_may_see_the_case_get_its_private_photo(client, world, private
 
 def test_an_api_client_fetches_the_photo_urls_of_the_case_with_its_token(world, private):
     api = APIClient(HTTP_AUTHORIZATION=f"Token {token_for(world.officer).key}")
-    detail = api.get(f"/api/v1/cases/{private.feedback.case_id}/").json()
+    detail = api.get(f"/api/v1/cases/{private.submission.case_id}/").json()
     photo_url = detail["submissions"][0]["photos"][0]["url"]
     assert fetch(api, photo_url.replace("http://testserver", ""))[0] == 200
     outsider = APIClient(HTTP_AUTHORIZATION=f"Token {token_for(world.outsider).key}")
     assert fetch(outsider, photo_url.replace("http://testserver", ""))[0] == 404
 
 
-def _private_page_image_urls(client, feedback, key="the-private-key"):
-    page = client.get(f"/theo-doi/{feedback.tracking_code}/?key={key}").content.decode()
+def _private_page_image_urls(client, submission, key="the-private-key"):
+    page = client.get(f"/theo-doi/{submission.tracking_code}/?key={key}").content.decode()
     return [unescape(src) for src in re.findall(r'<img src="([^"]+)"', page)]
 
 
 def test_the_submitter_sees_their_private_photo_through_their_page_without_the_key_in_its_url(client, private):
-    (thumbnail_url,) = _private_page_image_urls(client, private.feedback)
+    (thumbnail_url,) = _private_page_image_urls(client, private.submission)
     assert thumbnail_url.startswith(url(private.thumbnail.name) + "?t=")
     assert "the-private-key" not in thumbnail_url
     assert fetch(client.__class__(), thumbnail_url)[0] == 200  # a fresh browser: the link alone opens it
@@ -113,7 +113,7 @@ def test_the_submitter_sees_their_private_photo_through_their_page_without_the_k
 def test_the_submitters_link_expires(client, private, settings):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        (thumbnail_url,) = _private_page_image_urls(client, private.feedback)
+        (thumbnail_url,) = _private_page_image_urls(client, private.submission)
     with time_machine.travel(start + timedelta(seconds=settings.PAKN_PHOTO_LINK_SECONDS - 5), tick=False):
         assert fetch(client, thumbnail_url)[0] == 200
     with time_machine.travel(start + timedelta(seconds=settings.PAKN_PHOTO_LINK_SECONDS + 5), tick=False):
@@ -121,8 +121,8 @@ def test_the_submitters_link_expires(client, private, settings):
 
 
 def test_a_link_opens_only_the_file_it_was_made_for(client, private, world, media):
-    other = with_photo(make_feedback(category=world.category, publish_consent=False))
-    (thumbnail_url,) = _private_page_image_urls(client, private.feedback)
+    other = with_photo(make_submission(category=world.category, publish_consent=False))
+    (thumbnail_url,) = _private_page_image_urls(client, private.submission)
     token = thumbnail_url.split("?t=")[1]
     assert fetch(client, f"{url(other.thumbnail.name)}?t={token}")[0] == 404
     assert fetch(client, f"{url(private.thumbnail.name)}?t={token[:-2]}xx")[0] == 404

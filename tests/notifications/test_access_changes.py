@@ -6,7 +6,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from core.auth import token_for
-from tests.factories import make_feedback
+from tests.factories import make_submission
 from tests.notifications.aio import run_scenario
 from tests.notifications.test_live import QUIET, act, hello, open_socket, session_headers  # noqa: F401
 from workflow.actors import staff_actor
@@ -43,8 +43,8 @@ def test_a_socket_closes_when_its_user_loses_their_last_role(world, act):
 
 def test_a_socket_stops_hearing_an_agency_the_user_no_longer_belongs_to(world, act):
     Membership.objects.create(user=world.officer, agency=world.other, role=Role.OFFICER)
-    department_case = make_feedback(category=world.category).case
-    other_case = make_feedback(category=world.category).case
+    department_case = make_submission(category=world.category).case
+    other_case = make_submission(category=world.category).case
     headers = token_header(world.officer)
 
     async def scenario():
@@ -62,7 +62,7 @@ def test_a_socket_stops_hearing_an_agency_the_user_no_longer_belongs_to(world, a
 
 
 def test_a_socket_starts_hearing_an_agency_the_user_joins(world, act):
-    other_case = make_feedback(category=world.category).case
+    other_case = make_submission(category=world.category).case
     headers = token_header(world.officer)
 
     async def scenario():
@@ -124,7 +124,7 @@ def test_a_socket_closes_at_the_first_message_after_its_token_expires(world, act
     Token.objects.filter(pk=token.pk).update(
         created=timezone.now() - timedelta(days=settings.PAKN_TOKEN_TTL_DAYS) + timedelta(seconds=1))
     headers = [(b"authorization", f"Token {token.key}".encode())]
-    case = make_feedback(category=world.category).case
+    case = make_submission(category=world.category).case
 
     async def scenario():
         officer = await open_socket("/ws/inbox/", headers)
@@ -137,7 +137,7 @@ def test_a_socket_closes_at_the_first_message_after_its_token_expires(world, act
 
 def test_saving_an_unrelated_field_keeps_the_socket_and_the_token(world, act):
     headers = token_header(world.officer)
-    case = make_feedback(category=world.category).case
+    case = make_submission(category=world.category).case
 
     def rename():
         world.officer.first_name = "Bình"

@@ -11,12 +11,12 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from core.errors import Conflict
-from feedback.models import Photo
-from tests.factories import make_feedback
+from workflow.models import SubmissionPhoto
+from tests.factories import make_submission
 from tests.workflow.builders import case_in, new_case
 from tests.workflow.test_permissions_matrix import CAST, MATRIX
 from workflow.models import Case, CaseEvent, CasePhoto, State
-from workflow.services import TRANSITION_METHODS
+from workflow import transitions
 
 REFUSALS = (400, 401, 403, 404, 409)
 # Fields every transition's body might need (each takes what it uses).
@@ -29,7 +29,7 @@ def trace(media=None):
     cases = list(Case.objects.order_by("pk").values_list("pk", "state", "version", "agency_id", "due_at",
                                                          "answer", "rating", "updated_at"))
     files = sorted(str(p) for p in media.rglob("*") if p.is_file()) if media and media.exists() else []
-    return {"cases": cases, "events": CaseEvent.objects.count(), "photos": Photo.objects.count(),
+    return {"cases": cases, "events": CaseEvent.objects.count(), "photos": SubmissionPhoto.objects.count(),
             "result_photos": CasePhoto.objects.count(), "files": files}
 
 
@@ -59,8 +59,8 @@ def _illegal_pairs():
     from workflow.models import Case as Model
 
     pairs = []
-    for name, method in TRANSITION_METHODS.items():
-        sources = set(getattr(Model, method)._django_fsm.transitions)
+    for name in transitions.names():
+        sources = set(getattr(Model, transitions.get(name).method)._django_fsm.transitions)
         for state in (State.SUBMITTED, State.NEEDS_INFO, State.ASSIGNED, State.IN_PROGRESS, State.ANSWERED,
                       State.CLOSED, State.REJECTED, State.WITHDRAWN):
             if state not in sources and "*" not in sources:
@@ -157,7 +157,7 @@ def test_a_refused_citizen_action_changes_nothing_and_keeps_no_photo(client, wor
 
 
 def test_a_refusal_on_another_submitters_case_changes_neither_case(client, world, media):
-    mine = make_feedback(category=world.category, key="my-key")
+    mine = make_submission(category=world.category, key="my-key")
     theirs = new_case(world, key="their-key")
     code = theirs.submissions.get().tracking_code
     before = trace(media)
