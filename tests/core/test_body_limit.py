@@ -2,13 +2,13 @@
 
 (The socket layer, a real daphne process streaming a large upload, is in test_body_limit_server.py.)
 """
-import asyncio
 import json
 
 import pytest
 
 from core import body_limit
 from core.body_limit import BodyLimitMiddleware, register_error_body, too_large_reply
+from tests.notifications.aio import run_scenario  # its own thread: a browser test may hold a loop here
 
 LIMIT = 1000
 
@@ -53,7 +53,7 @@ def run(app, *, path="/api/v1/feedback/", headers=(), chunks=(b"",)):
 
     scope = {"type": "http", "method": "POST", "path": path,
              "headers": [(k.encode(), v.encode()) for k, v in headers]}
-    asyncio.run(BodyLimitMiddleware(app)(scope, receive, send))
+    run_scenario(lambda: BodyLimitMiddleware(app)(scope, receive, send))
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return start["status"], dict((k.decode(), v.decode()) for k, v in start["headers"]), body, len(read)
@@ -115,5 +115,5 @@ def test_websockets_pass_through_untouched():
     async def app(scope, receive, send):
         seen.append(scope["type"])
 
-    asyncio.run(BodyLimitMiddleware(app)({"type": "websocket", "path": "/ws/inbox/"}, None, None))
+    run_scenario(lambda: BodyLimitMiddleware(app)({"type": "websocket", "path": "/ws/inbox/"}, None, None))
     assert seen == ["websocket"]
