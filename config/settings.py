@@ -85,9 +85,30 @@ TEMPLATES = [
 ]
 
 # Database: SQLite by default, PostgreSQL (or anything dj-database-url reads) via DATABASE_URL.
+# On PostgreSQL each process keeps a bounded pool of connections (psycopg_pool): under ASGI every
+# request runs in a thread of its own, and persistent per-thread connections would pile up until
+# the server refuses clients. A request borrows a connection and returns it when it ends; past
+# DB_POOL_MAX_SIZE requests wait up to DB_POOL_TIMEOUT seconds. DB_POOL_MAX_SIZE=0 turns the pool
+# off for an external pooler (PgBouncer in transaction mode), with connections closed after each
+# request unless DB_CONN_MAX_AGE says otherwise.
 DATABASE_URL = env("DATABASE_URL")
+DB_POOL_MIN_SIZE = env_int("DB_POOL_MIN_SIZE", 2)
+DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 10)
+DB_POOL_TIMEOUT = env_int("DB_POOL_TIMEOUT", 15)
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    _database = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        # The name every connection shows in pg_stat_activity, to count a worker's connections.
+        _database["OPTIONS"]["application_name"] = env("DB_APPLICATION_NAME", "pakn")
+        if DB_POOL_MAX_SIZE > 0:
+            _database["CONN_MAX_AGE"] = 0  # the pool keeps the connections, not each thread
+            _database["OPTIONS"]["pool"] = {
+                "min_size": min(DB_POOL_MIN_SIZE, DB_POOL_MAX_SIZE), "max_size": DB_POOL_MAX_SIZE,
+                "timeout": DB_POOL_TIMEOUT, "max_idle": env_int("DB_POOL_MAX_IDLE", 300),
+            }
+    # A connection dropped by a database restart is noticed before use and replaced.
+    _database["CONN_HEALTH_CHECKS"] = True
+    DATABASES = {"default": _database}
 else:
     DATABASES = {
         "default": {
@@ -105,7 +126,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # The cache only speeds things up (throttle counters, the calendar's version): while Redis is
+    # down it answers "nothing cached" instead of failing the request, so citizens can still
+    # submit and officials still act. Throttling is then off until Redis returns.
+    CACHES = {"default": {
+        "BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL,
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+    }}
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "pakn.cache"
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -116,6 +145,11 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_TASK_ACKS_LATE = True
+# With the broker down, queueing a task gives up quickly (the outbox row stays pending for the
+# sweep) instead of holding the request that made the change.
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 2)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -141,8 +175,37 @@ WHITENOISE_USE_FINDERS = env_bool("PAKN_STATIC_FROM_FINDERS", True)
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Photos: local disk (MEDIA_ROOT) by default; an S3-compatible bucket when AWS_STORAGE_BUCKET_NAME
+# is set, with django-storages' usual variables. In the bucket every photo is private and goes
+# out as a signed URL valid PAKN_PHOTO_URL_SECONDS (at most an hour); a photo the public may see
+# (core.photo_files, the rule in feedback.photos) is made public-read and linked by a plain URL
+# that browsers and a CDN may cache. PAKN_S3_PUBLIC_ACL=0 for a bucket without object ACLs:
+# every photo is then signed.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+PAKN_PHOTO_URL_SECONDS = min(env_int("PAKN_PHOTO_URL_SECONDS", 3600), 3600)
+if AWS_STORAGE_BUCKET_NAME:
+    _photo_storage = {"BACKEND": "core.storage.S3PhotoStorage", "OPTIONS": {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": env("AWS_S3_REGION_NAME") or None,
+        "access_key": env("AWS_ACCESS_KEY_ID") or env("AWS_S3_ACCESS_KEY_ID") or None,
+        "secret_key": env("AWS_SECRET_ACCESS_KEY") or env("AWS_S3_SECRET_ACCESS_KEY") or None,
+        "addressing_style": env("AWS_S3_ADDRESSING_STYLE") or None,  # "path" for MinIO
+        "custom_domain": env("AWS_S3_CUSTOM_DOMAIN") or None,  # a CDN in front of public photos
+        "location": env("AWS_LOCATION", ""),
+        "signature_version": "s3v4",
+        "querystring_expire": PAKN_PHOTO_URL_SECONDS,
+        "default_acl": None,  # private: the bucket's own default
+        "file_overwrite": True,  # names are random: no existence check before each upload
+        "public_acl": env_bool("PAKN_S3_PUBLIC_ACL", True),
+        "connect_timeout": env_int("AWS_S3_CONNECT_TIMEOUT", 3),
+        "read_timeout": env_int("AWS_S3_READ_TIMEOUT", 20),
+        "max_attempts": env_int("AWS_S3_MAX_ATTEMPTS", 3),
+    }}
+else:
+    _photo_storage = {"BACKEND": env("PAKN_FILE_STORAGE", "django.core.files.storage.FileSystemStorage")}
 STORAGES = {
-    "default": {"BACKEND": env("PAKN_FILE_STORAGE", "django.core.files.storage.FileSystemStorage")},
+    "default": _photo_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

@@ -5,13 +5,13 @@ a staff member's username, no exact position or address of an anonymous submitte
 submitter's text and photos only where they consented to publish. The submitter's own view, opened
 with the private key, adds what they sent and what they can do now.
 """
-from django.core.files.storage import default_storage
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import Category, Kind, Ward
 from feedback.models import Feedback, Photo
+from feedback.photos import answer_photos_are_public, photo_links, stored_photo_url, submission_photos_are_public
 from workflow.models import OPEN_STATES, CaseEvent, RejectReason, State
 
 MAX_MERGE_HOPS = 20
@@ -20,7 +20,6 @@ ANONYMOUS_COORDINATE_DIGITS = 3  # about 100 m: the street, not the house
 # submitter's own matter, so the public sees them only with the submitter's consent.
 PUBLIC_MESSAGE_TRANSITIONS = ("request_info", "reject", "answer")
 CONSENT_MESSAGE_TRANSITIONS = ("request_info", "reject")
-ANSWER_SHOWN_STATES = (State.ANSWERED, State.CLOSED)
 HIDDEN_FROM_HOME = (State.REJECTED, State.WITHDRAWN, State.MERGED)
 
 
@@ -49,11 +48,6 @@ def transition_labels():
 
 def _local(moment):
     return timezone.localtime(moment) if moment else None
-
-
-def _url(name, build_uri):
-    url = default_storage.url(name)
-    return build_uri(url) if build_uri else url
 
 
 def feedback_by_code(code: str) -> Feedback | None:
@@ -112,15 +106,15 @@ def _location(feedback, *, exact=False):
 
 
 def _photos(feedback, build_uri):
-    return [{"url": _url(photo.image.name, build_uri), "thumbnail_url": _url(photo.thumbnail.name, build_uri)}
-            for photo in feedback.photos.all()]
+    public = submission_photos_are_public(feedback)
+    return [photo_links(photo, public=public, build_uri=build_uri) for photo in feedback.photos.all()]
 
 
 def _answer(case, build_uri):
-    if case.state not in ANSWER_SHOWN_STATES or not case.answered_at:
+    if not case.answer_published:
         return None
-    photos = [{"url": _url(p.image.name, build_uri), "thumbnail_url": _url(p.thumbnail.name, build_uri)}
-              for p in case.result_photos.order_by("created_at", "pk")]
+    public = answer_photos_are_public(case)
+    photos = [photo_links(p, public=public, build_uri=build_uri) for p in case.result_photos.order_by("created_at", "pk")]
     return {"text": case.answer, "answered_at": _local(case.answered_at),
             "agency": case.agency.name if case.agency_id else None, "photos": photos}
 
@@ -225,7 +219,8 @@ def recent_public_cases(limit=10) -> list[dict]:
         "category": _named(row.category),
         "ward": _named(row.ward),
         "submitted_at": _local(row.submitted_at),
-        "thumbnail_url": default_storage.url(row.first_thumbnail) if row.first_thumbnail else None,
+        "thumbnail_url": stored_photo_url(row.first_thumbnail, public=submission_photos_are_public(row))
+        if row.first_thumbnail else None,
     } for row in rows]
 
 

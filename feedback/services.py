@@ -38,6 +38,7 @@ from core.images import ProcessedImage, process_image
 from core.photo_files import delete_files, store_image_files
 from core.models import Kind
 from feedback.models import Channel, Feedback, Photo, TrackingCounter, hash_private_key
+from feedback.photos import submission_photos_are_public
 from feedback.selectors import feedback_by_code
 from workflow.actors import citizen_actor
 from workflow.models import Case
@@ -121,11 +122,14 @@ def _process_photos(raw_photos: Sequence[bytes]) -> list[ProcessedImage]:
 
 
 def _save_photos(feedback, processed, *, first_position, written):
-    """Photo rows and files; file names are random, never derived from the citizen or the upload."""
+    """Photo rows and files; file names are random, never derived from the citizen or the upload.
+
+    Stored public at once when the submitter consented to publish (``feedback.photos``)."""
+    public = submission_photos_are_public(feedback)
     for offset, image in enumerate(processed):
         photo = Photo(feedback=feedback, width=image.width, height=image.height,
                       source_format=image.source_format, position=first_position + offset)
-        store_image_files(photo, image, written=written)
+        store_image_files(photo, image, written=written, public=public)
         photo.save()
 
 
