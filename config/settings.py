@@ -10,6 +10,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from pythonjsonlogger.core import RESERVED_ATTRS
+
 from config.env import env, env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -41,6 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "channels",
     "django_fsm",
+    "django_prometheus",
     "core",
     "workflow",
     "feedback",
@@ -49,6 +52,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request counts and latencies for /metrics (django-prometheus): first and last, to time everything.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "core.request_id.RequestIdMiddleware",
     "core.middleware.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -60,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestBodyLimitMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -98,6 +105,7 @@ DB_POOL_TIMEOUT = env_int("DB_POOL_TIMEOUT", 15)
 if DATABASE_URL:
     _database = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
     if _database["ENGINE"] == "django.db.backends.postgresql":
+        _database.setdefault("OPTIONS", {})
         # The name every connection shows in pg_stat_activity, to count a worker's connections.
         _database["OPTIONS"]["application_name"] = env("DB_APPLICATION_NAME", "pakn")
         if DB_POOL_MAX_SIZE > 0:
@@ -275,13 +283,33 @@ SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
 
+# Logs go to standard output, one JSON object per line in production (LOG_FORMAT=json, the default
+# with DEBUG off) for the log collector, plain text for a local demo. Every line carries the
+# request id (core.request_id), in the Celery tasks a request queued too.
+LOG_FORMAT = env("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "core.request_id.RequestIdLogFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            # Django attaches the request to its error lines; its repr has the query string, where
+            # a private link's key lives: never written out.
+            "reserved_attrs": [*RESERVED_ATTRS, "request"],
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+# Celery keeps the logging set up here (JSON, request ids) instead of installing its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Serve uploaded photos from the application (one-machine setups); behind a proxy or with S3
 # storage leave this off and let the proxy or the bucket serve them.
@@ -299,6 +327,21 @@ if REDIS_URL:
         # Several installations (or test runs) may share one Redis: keep their groups apart.
         "prefix": env("PAKN_CHANNEL_PREFIX", "pakn"),
     })
+# Operations (core.health, core.monitoring): who may read /metrics and /readyz, and when the
+# outbox's oldest waiting message counts as a problem.
+PAKN_METRICS_TOKEN = env("PAKN_METRICS_TOKEN", "")
+PAKN_METRICS_ALLOWED_NETWORKS = env_list("PAKN_METRICS_ALLOWED_NETWORKS", ["127.0.0.0/8", "::1/128"])
+PAKN_OUTBOX_ALERT_SECONDS = env_int("PAKN_OUTBOX_ALERT_SECONDS", 15 * 60)
+
+# Errors to Sentry when SENTRY_DSN is set, without personal data (core.sentry scrubs each event).
+SENTRY_DSN = env("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from core.sentry import init_sentry
+
+    init_sentry(dsn=SENTRY_DSN, environment=env("SENTRY_ENVIRONMENT", "production"),
+                release=env("SENTRY_RELEASE") or None,
+                traces_sample_rate=float(env("SENTRY_TRACES_SAMPLE_RATE", "0") or 0))
+
 CELERY_BEAT_SCHEDULE = {
     "deadline-reminders": {"task": "workflow.send_deadline_reminders", "schedule": 5 * 60},
     "close-expired-cases": {"task": "workflow.close_expired_cases", "schedule": 60 * 60},

@@ -19,3 +19,7 @@ class NotificationsConfig(AppConfig):
         post_save.connect(receivers.on_submission_created, sender=Feedback, dispatch_uid="notifications-submission")
         case_changed.connect(receivers.on_case_changed, dispatch_uid="notifications-live")
         deadline_reached.connect(receivers.on_deadline_reached, dispatch_uid="notifications-deadline")
+
+        from notifications import monitoring
+
+        monitoring.register()

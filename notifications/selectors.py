@@ -1,7 +1,8 @@
 """Reads for notifications: who is in an audience, a user's notifications and unread count."""
-from django.db.models import Q
+from django.db.models import Count, Min, Q
+from django.utils import timezone
 
-from notifications.models import Notification
+from notifications.models import Notification, OutboxMessage, OutboxStatus
 from notifications.rules import AGENCY, RECEPTION, SUPERVISORS
 from workflow.models import Agency, Membership, Role
 
@@ -55,3 +56,15 @@ def unread_count(user):
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def outbox_backlog(now=None) -> dict:
+    """Messages waiting to be sent and given up on, and how long the oldest has waited (operators)."""
+    now = now or timezone.now()
+    pending = Q(status=OutboxStatus.PENDING)
+    figures = OutboxMessage.objects.aggregate(
+        pending=Count("pk", filter=pending), failed=Count("pk", filter=Q(status=OutboxStatus.FAILED)),
+        due=Count("pk", filter=pending & Q(next_attempt_at__lte=now)), oldest=Min("created_at", filter=pending))
+    oldest = figures.pop("oldest")
+    figures["oldest_pending_age_seconds"] = round((now - oldest).total_seconds()) if oldest else 0
+    return figures

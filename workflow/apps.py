@@ -17,3 +17,11 @@ class WorkflowConfig(AppConfig):
 
         post_save.connect(calendar_changed, sender=CalendarDay, weak=False, dispatch_uid="calendar_saved")
         post_delete.connect(calendar_changed, sender=CalendarDay, weak=False, dispatch_uid="calendar_deleted")
+
+        from core.monitoring import register_gauge
+        from workflow.selectors import backlog_counts
+
+        register_gauge("pakn_cases_open", "Cases not yet answered, rejected, merged or withdrawn",
+                       lambda: backlog_counts()["open"])
+        register_gauge("pakn_cases_overdue", "Open cases past the deadline in force",
+                       lambda: backlog_counts()["overdue"])

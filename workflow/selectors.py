@@ -5,7 +5,7 @@ Every list is built in SQL with what the page shows already joined or prefetched
 ``available_transitions`` read only the case's own columns, its select_related agency and the
 actor (whose memberships were loaded once), never the database.
 """
-from django.db.models import Case as SqlCase, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case as SqlCase, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from core.errors import NotFound
@@ -94,7 +94,7 @@ def case_list(*, actor, state=None, agency=None, category=None, overdue=None, q=
         cases = cases.filter(agency__code=agency)
     if category:
         cases = cases.filter(category__code=category)
-    overdue_q = Q(state__in=OPEN_STATES, due_at__lt=now)
+    overdue_q = overdue_filter(now)
     if overdue is True:
         cases = cases.filter(overdue_q)
     elif overdue is False:
@@ -105,6 +105,18 @@ def case_list(*, actor, state=None, agency=None, category=None, overdue=None, q=
         cases = cases.filter(_queue_filter(queue, actor, now))
     return (cases.select_related("agency", "category", "ward").prefetch_related(_list_prefetch())
             .order_by(F("due_at").asc(nulls_last=True), "submitted_at", "pk"))
+
+
+def overdue_filter(now):
+    """Open cases past the deadline now in force (none while the clock is paused in needs_info)."""
+    return Q(state__in=OPEN_STATES, due_at__lt=now)
+
+
+def backlog_counts(now=None) -> dict:
+    """The province's open and overdue cases, in one query (operators' gauges)."""
+    now = now or timezone.now()
+    return Case.objects.aggregate(open=Count("pk", filter=Q(state__in=OPEN_STATES)),
+                                  overdue=Count("pk", filter=overdue_filter(now)))
 
 
 # --- one case ---------------------------------------------------------------------------------

@@ -1,0 +1,119 @@
+"""What an operator (or the proxy) needs to know about a worker and the services behind it.
+
+``liveness``: does the database answer (``/healthz``, the contract). ``readiness``: every service
+the worker uses (database, Redis, photo store, task broker), the backlog other apps report
+(``register_section``: the outbox registers itself) and each periodic job's last run
+(``/readyz``). Nothing here carries personal data.
+
+Status: ``ok``; ``degraded`` when a service other than the database is down, a periodic job is
+late or a section reports a problem (the worker still serves: submissions and transitions do not
+need Redis or the broker); ``unavailable`` (503) only when the database does not answer.
+"""
+import os
+import time
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.utils import timezone
+
+from core.jobs import job_report
+
+PROBE_TIMEOUT_SECONDS = 2
+_sections = {}
+
+
+def register_section(name, report):
+    """Add ``report()`` (a dict, with ``"problem": True`` when something needs a look) to /readyz."""
+    _sections[name] = report
+
+
+def _timed(check):
+    started = time.monotonic()
+    try:
+        details = check() or {}
+    except Exception as exc:  # any failure of the probe means the service is down, whatever raised
+        return {"status": "down", "error": exc.__class__.__name__,
+                "latency_ms": round((time.monotonic() - started) * 1000, 1)}
+    return {"status": "ok", "latency_ms": round((time.monotonic() - started) * 1000, 1), **details}
+
+
+def _database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return {"vendor": connection.vendor, **database_pool_stats()}
+
+
+def database_pool_stats():
+    """The psycopg pool's size, idle connections and waiting requests (empty without a pool)."""
+    pool = getattr(connection, "pool", None)
+    if pool is None:
+        return {}
+    stats = pool.get_stats()
+    return {"pool": {"size": stats.get("pool_size", 0), "idle": stats.get("pool_available", 0),
+                     "max_size": pool.max_size, "waiting": stats.get("requests_waiting", 0)}}
+
+
+def _redis():
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=PROBE_TIMEOUT_SECONDS,
+                                  socket_timeout=PROBE_TIMEOUT_SECONDS)
+    try:
+        client.ping()
+    finally:
+        client.close()
+
+
+def _broker():
+    from kombu import Connection
+
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=PROBE_TIMEOUT_SECONDS) as broker:
+        broker.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=PROBE_TIMEOUT_SECONDS)
+
+
+def _storage():
+    check = getattr(default_storage, "check", None)
+    if check is not None:  # a bucket: can we reach it with our credentials
+        check()
+        return {"kind": "s3"}
+    location = getattr(default_storage, "location", None)
+    folder = location if location and os.path.isdir(location) else os.path.dirname(str(location or "."))
+    if not os.access(folder, os.W_OK):
+        raise PermissionError("photo folder not writable")
+    return {"kind": "disk"}
+
+
+def liveness():
+    """True when the database answers (``/healthz``)."""
+    return _timed(_database)["status"] == "ok"
+
+
+def service_checks():
+    """Each service the worker depends on: ``ok``, ``down`` or ``off`` (not configured)."""
+    off = {"status": "off"}
+    return {
+        "database": _timed(_database),
+        "redis": _timed(_redis) if settings.REDIS_URL else off,
+        "storage": _timed(_storage),
+        "broker": _timed(_broker) if settings.CELERY_BROKER_URL else off,
+    }
+
+
+def readiness(*, now=None):
+    """The whole report of ``/readyz`` and whether the worker can serve (the database answers)."""
+    now = now or timezone.now()
+    checks = service_checks()
+    report = {"checks": checks}
+    if checks["database"]["status"] == "ok":
+        report["periodic_jobs"] = job_report(now)
+        for name, section in _sections.items():
+            report[name] = _timed(section)
+    problems = [name for name, check in checks.items() if check["status"] == "down"]
+    problems += [f"periodic_jobs.{name}" for name, job in report.get("periodic_jobs", {}).items() if job["late"]]
+    problems += [name for name in _sections if name in report and
+                 (report[name]["status"] == "down" or report[name].get("problem"))]
+    database_up = checks["database"]["status"] == "ok"
+    status = "unavailable" if not database_up else ("degraded" if problems else "ok")
+    return {"status": status, "problems": problems, "at": now, "worker": {"pid": os.getpid()}, **report}, database_up
