@@ -276,6 +276,7 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "pakn@localhost")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH") or None  # for django.core.mail.backends.filebased.EmailBackend
 PAKN_SMS_BACKEND = env("PAKN_SMS_BACKEND", "notifications.sms.ConsoleSmsBackend")
 PAKN_PUBLIC_BASE_URL = env("PAKN_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
@@ -320,10 +321,20 @@ PAKN_OUTBOX_RETRY_SECONDS = env_int("PAKN_OUTBOX_RETRY_SECONDS", 60)
 PAKN_OUTBOX_RETRY_MAX_SECONDS = env_int("PAKN_OUTBOX_RETRY_MAX_SECONDS", 6 * 3600)
 PAKN_OUTBOX_MAX_ATTEMPTS = env_int("PAKN_OUTBOX_MAX_ATTEMPTS", 8)
 if REDIS_URL:
+    from redis.asyncio.retry import Retry as _AsyncRetry
+    from redis.backoff import ExponentialBackoff as _Backoff
+    from redis.exceptions import ConnectionError as _RedisConnectionError
+
+    def _redis_retry():
+        return _AsyncRetry(_Backoff(cap=0.5, base=0.05), retries=2)
+
     CHANNEL_LAYERS["default"]["CONFIG"].update({
         # redis-py 8 reads with a 5 s socket timeout by default, which kills the layer's blocking
         # 5 s BZPOPMIN (and with it every consumer): allow reads a margin above that.
-        "hosts": [{"address": REDIS_URL, "socket_timeout": env_int("PAKN_CHANNEL_SOCKET_TIMEOUT", 30)}],
+        # After a Redis restart the pooled connections are dead: a command that meets one retries
+        # on a fresh connection instead of failing the socket that sent it.
+        "hosts": [{"address": REDIS_URL, "socket_timeout": env_int("PAKN_CHANNEL_SOCKET_TIMEOUT", 30),
+                   "retry": _redis_retry(), "retry_on_error": [_RedisConnectionError]}],
         # Several installations (or test runs) may share one Redis: keep their groups apart.
         "prefix": env("PAKN_CHANNEL_PREFIX", "pakn"),
     })
