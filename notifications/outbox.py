@@ -13,7 +13,6 @@ from django.db import OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from core.jobs import recorded_job
 from notifications.email import send_email
 from notifications.models import OutboxChannel, OutboxMessage, OutboxStatus
 from notifications.sms import get_sms_backend
@@ -124,7 +123,6 @@ def _describe(exc, address):
     return text[:500]
 
 
-@recorded_job("notifications.sweep_outbox")
 def outbox_sweep(*, now=None, limit=500):
     """Deliver every due pending message (oldest first, at most ``limit``); returns how many were sent."""
     now = now or timezone.now()

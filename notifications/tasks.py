@@ -1,6 +1,7 @@
 """Delivery of the outbox as Celery tasks (run in-process when no broker is configured)."""
 from celery import shared_task
 
+from core.jobs import recorded_job
 from notifications.outbox import outbox_deliver, outbox_sweep
 
 
@@ -11,6 +12,9 @@ def deliver_outbox_message(message_id):
 
 
 @shared_task(name="notifications.sweep_outbox", ignore_result=True)
-def sweep_outbox():
-    """Send every pending message whose next attempt is due: nothing is lost if a kick was."""
-    return outbox_sweep()
+@recorded_job("notifications.sweep_outbox")
+def sweep_outbox(limit=500):
+    """Send every pending message whose next attempt is due: nothing is lost if a kick was.
+
+    Each run is recorded (``core.jobs``), by beat or by ``manage.py sweep_outbox``."""
+    return outbox_sweep(limit=limit)

@@ -19,7 +19,6 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from core.jobs import recorded_job
 from workflow import deadlines
 from workflow.models import Case, DeadlinePolicy, State
 from workflow.services import MAX_EXTENSION_DAYS
@@ -87,7 +86,6 @@ def case_set_reminder_stage(*, case, stage, now):
     return bool(moved)
 
 
-@recorded_job("workflow.send_deadline_reminders")
 def cases_send_deadline_reminders(*, now=None, limit=5000):
     """One pass over the clocks: send each reminder due (once), escalate at the deadline.
 

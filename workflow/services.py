@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from core.errors import Conflict, PermissionDenied, ValidationFailed
-from core.jobs import recorded_job
 from core.photo_files import delete_files, store_image_files
 from workflow import deadlines, rules
 from workflow.actors import CITIZEN, SYSTEM, SYSTEM_ACTOR
@@ -374,7 +373,6 @@ def case_rate(*, case, actor, rating, comment=""):
                           message=comment or "", data={"rating": rating})
 
 
-@recorded_job("workflow.close_expired_cases")
 def cases_auto_close(*, now=None):
     """Close every answered case whose rating window has passed; returns how many closed."""
     now = now or timezone.now()

@@ -17,7 +17,7 @@ import psycopg
 import pytest
 
 from tests.notifications import servers
-from tests.notifications.servers import free_port, http_request, stop  # noqa: F401 (re-exported)
+from tests.notifications.servers import free_port, stop  # noqa: F401 (used by the tests through stack)
 
 ROOT = servers.ROOT
 CELERY = str(ROOT / ".venv" / "bin" / "celery")

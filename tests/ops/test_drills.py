@@ -70,7 +70,7 @@ def test_redis_down_submissions_and_transitions_succeed_then_live_updates_and_th
     data = stack.servers.django_script(SETUP, env)
     worker = start(env, folder)
     officer = [("Authorization", f"Token {data['officer']}")]
-    route = f"/api/v1/cases/{{}}/transitions/route/"
+    route = "/api/v1/cases/{}/transitions/route/"
 
     async def call(*args, **kwargs):
         return await asyncio.to_thread(request, worker.port, *args, **kwargs)

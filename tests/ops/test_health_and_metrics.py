@@ -75,14 +75,14 @@ def test_a_job_not_run_for_two_intervals_is_late(client, db, time_machine):
 
 
 def test_a_failing_job_is_recorded_with_its_error_class(db, monkeypatch):
-    from notifications import outbox
+    from notifications import outbox, tasks
 
     def broken(*args, **kwargs):
         raise RuntimeError("smtp said no to someone@example.vn")
 
     monkeypatch.setattr(outbox.OutboxMessage.objects, "filter", broken)
     with pytest.raises(RuntimeError):
-        outbox.outbox_sweep()
+        tasks.sweep_outbox()
     run = JobRun.objects.get(name="notifications.sweep_outbox")
     assert (run.last_status, run.last_error, run.failures, run.last_success_at) == ("failed", "RuntimeError", 1, None)
 
@@ -204,11 +204,7 @@ def test_the_request_id_follows_the_work_a_request_queues(client, world, log_lin
 
 
 def test_json_log_lines_carry_the_request_id_and_no_query_string(client, db, capsys, settings):
-    from pythonjsonlogger.json import JsonFormatter
-
-    handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s"))
-    handler.addFilter(RequestIdLogFilter())
+    handler = production_json_handler(settings)
     logger = logging.getLogger("pakn.access")
     logger.addHandler(handler)
     try:
@@ -220,13 +216,27 @@ def test_json_log_lines_carry_the_request_id_and_no_query_string(client, db, cap
     assert "secret-private-key" not in json.dumps(line)
 
 
+def production_json_handler(settings):
+    """A handler writing to stderr with the formatter the settings give production (LOG_FORMAT=json)."""
+    from pythonjsonlogger.json import JsonFormatter
+
+    options = {k: v for k, v in settings.LOGGING["formatters"]["json"].items() if k not in ("()", "format")}
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter(settings.LOGGING["formatters"]["json"]["format"], **options))
+    handler.addFilter(RequestIdLogFilter())
+    return handler
+
+
 @pytest.mark.urls("tests.ops.failing_urls")
 def test_a_server_errors_json_log_line_leaves_out_the_query_string(client, db, capsys, settings):
-    from logging.config import dictConfig
-
-    dictConfig(settings.LOGGING)  # the production JSON format, as a worker writes it
+    handler = production_json_handler(settings)
+    root = logging.getLogger()
+    root.addHandler(handler)
     client.raise_request_exception = False
-    client.get("/ops-test/fail/?key=secret-private-key", HTTP_X_REQUEST_ID="req-error-00000001")
+    try:
+        client.get("/ops-test/fail/?key=secret-private-key", HTTP_X_REQUEST_ID="req-error-00000001")
+    finally:
+        root.removeHandler(handler)
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
     error = next(line for line in lines if line["logger"] == "django.request")
     assert error["level"] == "ERROR" and error["request_id"] == "req-error-00000001"

@@ -1,7 +1,7 @@
 """Send every pending email/SMS whose next attempt is due (the periodic sweep, by hand)."""
 from django.core.management.base import BaseCommand
 
-from notifications.outbox import outbox_sweep
+from notifications.tasks import sweep_outbox
 
 
 class Command(BaseCommand):
@@ -11,5 +11,5 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=500, help="at most this many messages per run")
 
     def handle(self, *args, **options):
-        sent = outbox_sweep(limit=options["limit"])
+        sent = sweep_outbox(limit=options["limit"])  # in this process, recorded as a run
         self.stdout.write(f"Outbox: {sent} message(s) sent.")
