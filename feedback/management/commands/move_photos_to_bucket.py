@@ -44,8 +44,9 @@ class Command(BaseCommand):
                 counts[self._copy(source, name, dry_run=options["dry_run"])] += 1
             if not options["dry_run"]:
                 counts["visibility_failed"] += set_visibility(stored_names(photo), public=photo_is_public(photo))
-        self.stdout.write("Photos: {copied} file(s) copied, {already} already in the bucket, {missing} missing "
-                          "on disk, {visibility_failed} visibility change(s) failed.".format(**counts))
+        prefix = "Dry run, nothing sent. " if options["dry_run"] else ""
+        self.stdout.write(prefix + "Photos: {copied} file(s) copied, {already} already in the bucket, {missing} "
+                          "missing on disk, {visibility_failed} visibility change(s) failed.".format(**counts))
         if counts["visibility_failed"]:
             raise CommandError("Some visibility changes failed; run the command again.")
 
