@@ -9,7 +9,6 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
-
 from pythonjsonlogger.core import RESERVED_ATTRS
 
 from config.env import env, env_bool, env_int, env_list
