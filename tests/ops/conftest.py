@@ -8,4 +8,6 @@ from tests.ops import stack
 def server_template():
     """``(database_url, template name)``: migrated once, cloned by each group of server processes."""
     url = stack.postgres_url()
-    return url, stack.migrated_template(url)
+    template = stack.migrated_template(url)
+    yield url, template
+    stack.drop_database(url, template)

@@ -53,6 +53,11 @@ def migrated_template(url):
     return name
 
 
+def drop_database(url, name):
+    with _admin(url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @contextmanager
 def database_copy(url, template):
     """A fresh database cloned from the migrated template; dropped afterwards."""
@@ -62,8 +67,7 @@ def database_copy(url, template):
     try:
         yield _with_database(url, name)
     finally:
-        with _admin(url) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(url, name)
 
 
 def connections_of(database_url, application_name):
