@@ -185,7 +185,7 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Photos: local disk (MEDIA_ROOT) by default; an S3-compatible bucket when AWS_STORAGE_BUCKET_NAME
 # is set, with django-storages' usual variables. In the bucket every photo is private and goes
 # out as a signed URL valid PAKN_PHOTO_URL_SECONDS (at most an hour); a photo the public may see
-# (core.photo_files, the rule in feedback.photos) is made public-read and linked by a plain URL
+# (core.photo_files, the rule in workflow.photos) is made public-read and linked by a plain URL
 # that browsers and a CDN may cache. PAKN_S3_PUBLIC_ACL=0 for a bucket without object ACLs:
 # every photo is then signed.
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")

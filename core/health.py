@@ -1,14 +1,16 @@
 """What an operator (or the proxy) needs to know about a worker and the services behind it.
 
-``liveness``: does the database answer (``/healthz``, the contract). ``readiness``: every service
-the worker uses (database, Redis, photo store, task broker), the backlog other apps report
-(``register_section``: the outbox registers itself) and each periodic job's last run
-(``/readyz``). Nothing here carries personal data.
+``liveness``: does the database answer (``/healthz``, the contract). ``report``: the figures other
+apps register (``register``: the notifications' intents and outbox), shown on ``/healthz`` too.
+``readiness``: every service the worker uses (database, Redis, photo store, task broker), the
+registered figures and each periodic job's last run (``/readyz``). Nothing here carries personal
+data. A registered figure may say ``"problem": True`` (e.g. a message given up on).
 
 Status: ``ok``; ``degraded`` when a service other than the database is down, a periodic job is
 late or a section reports a problem (the worker still serves: submissions and transitions do not
 need Redis or the broker); ``unavailable`` (503) only when the database does not answer.
 """
+import logging
 import os
 import time
 
@@ -19,13 +21,26 @@ from django.utils import timezone
 
 from core.jobs import job_report
 
+log = logging.getLogger(__name__)
 PROBE_TIMEOUT_SECONDS = 2
-_sections = {}
+_probes = {}
 
 
-def register_section(name, report):
-    """Add ``report()`` (a dict, with ``"problem": True`` when something needs a look) to /readyz."""
-    _sections[name] = report
+def register(name, probe):
+    """Add ``probe()`` (a small dict of figures) to /healthz and /readyz under ``name``."""
+    _probes[name] = probe
+
+
+def report():
+    """Every registered figure; a probe that fails is reported as such, never failing the check."""
+    figures = {}
+    for name, probe in _probes.items():
+        try:
+            figures[name] = probe()
+        except Exception as exc:  # a figure missing is worth saying, not worth failing the check
+            log.warning("healthz: probe %s failed (%s)", name, exc.__class__.__name__)
+            figures[name] = {"error": exc.__class__.__name__}
+    return figures
 
 
 def _timed(check):
@@ -105,15 +120,14 @@ def readiness(*, now=None):
     """The whole report of ``/readyz`` and whether the worker can serve (the database answers)."""
     now = now or timezone.now()
     checks = service_checks()
-    report = {"checks": checks}
-    if checks["database"]["status"] == "ok":
-        report["periodic_jobs"] = job_report(now)
-        for name, section in _sections.items():
-            report[name] = _timed(section)
-    problems = [name for name, check in checks.items() if check["status"] == "down"]
-    problems += [f"periodic_jobs.{name}" for name, job in report.get("periodic_jobs", {}).items() if job["late"]]
-    problems += [name for name in _sections if name in report and
-                 (report[name]["status"] == "down" or report[name].get("problem"))]
+    result = {"checks": checks}
     database_up = checks["database"]["status"] == "ok"
+    if database_up:
+        result["periodic_jobs"] = job_report(now)
+        result.update(report())
+    problems = [name for name, check in checks.items() if check["status"] == "down"]
+    problems += [f"periodic_jobs.{name}" for name, job in result.get("periodic_jobs", {}).items() if job["late"]]
+    problems += [name for name in _probes if name in result and
+                 ("error" in result[name] or result[name].get("problem"))]
     status = "unavailable" if not database_up else ("degraded" if problems else "ok")
-    return {"status": status, "problems": problems, "at": now, "worker": {"pid": os.getpid()}, **report}, database_up
+    return {"status": status, "problems": problems, "at": now, "worker": {"pid": os.getpid()}, **result}, database_up

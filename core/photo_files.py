@@ -5,7 +5,7 @@ uploader, the upload's name or a guessable id), and every name written is record
 failed transaction leaves nothing in the store. The store is local disk or an S3-compatible
 bucket (``core.storage``); a store that fails refuses the change with ``ServiceUnavailable``.
 
-Whether a photo is public is not decided here but by ``feedback.photos`` (the one rule);
+Whether a photo is public is not decided here but by ``workflow.photos`` (the one rule);
 ``photo_url`` and ``set_visibility`` carry that decision out on whichever store is configured.
 """
 import logging

@@ -4,7 +4,7 @@ Private by default: every object is written private and ``url()`` is always a si
 at most an hour, even when a custom domain (a CDN) is configured, since django-storages would give a
 plain custom-domain URL there. A photo the public may see is made public-read with ``set_public``
 and linked by ``public_url``: a plain, stable URL that browsers and a CDN can cache. Which photos
-are public is decided elsewhere (``feedback.photos``); this class only carries it out.
+are public is decided elsewhere (``workflow.photos``); this class only carries it out.
 """
 from botocore.config import Config
 from django.utils.encoding import filepath_to_uri

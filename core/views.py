@@ -9,10 +9,11 @@ from core.monitoring import is_internal_request
 
 @never_cache
 def healthz(request):
-    """Liveness: 200 when the database answers; 503 otherwise."""
-    if health.liveness():
-        return JsonResponse({"status": "ok"})
-    return JsonResponse({"status": "unavailable"}, status=503)
+    """200 when the database answers, with the registered figures (e.g. notifications waiting or
+    failed); 503 otherwise (for the proxy and the orchestrator)."""
+    if not health.liveness():
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", **health.report()})
 
 
 @never_cache

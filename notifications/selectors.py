@@ -1,8 +1,7 @@
 """Reads for notifications: who is in an audience, a user's notifications and unread count."""
-from django.db.models import Count, Min, Q
-from django.utils import timezone
+from django.db.models import Q
 
-from notifications.models import Notification, OutboxMessage, OutboxStatus
+from notifications.models import Notification
 from notifications.rules import AGENCY, RECEPTION, SUPERVISORS
 from workflow.models import Agency, Membership, Role
 
@@ -13,27 +12,28 @@ def _ancestor_paths(path):
     return ["/" + "/".join(ids[: i + 1]) + "/" for i in range(len(ids))]
 
 
-def _supervisor_reach_paths(case):
-    if case.agency_id is not None:
-        return _ancestor_paths(case.agency.path)
+def _supervisor_reach_paths(agency):
+    if agency is not None:
+        return _ancestor_paths(agency.path)
     reception_paths = Agency.objects.filter(memberships__role=Role.RECEPTION).values_list("path", flat=True)
     return sorted({p for path in reception_paths for p in _ancestor_paths(path)})
 
 
-def staff_user_ids(*, case, audience):
-    """The users of one audience for a case (see ``notifications.rules``), as a set of ids.
+def staff_user_ids(*, agency, audience):
+    """The users of one audience (see ``notifications.rules``) for a case held by ``agency`` (None:
+    still at reception), as a set of ids.
 
     Agency: officers and supervisors who are members of the handling agency. Reception: every
     reception officer. Supervisors: those whose agency's subtree contains the case's agency.
     """
     if audience == AGENCY:
-        if case.agency_id is None:
+        if agency is None:
             return set()
-        members = Membership.objects.filter(agency_id=case.agency_id, role__in=[Role.OFFICER, Role.SUPERVISOR])
+        members = Membership.objects.filter(agency=agency, role__in=[Role.OFFICER, Role.SUPERVISOR])
     elif audience == RECEPTION:
         members = Membership.objects.filter(role=Role.RECEPTION)
     elif audience == SUPERVISORS:
-        members = Membership.objects.filter(role=Role.SUPERVISOR, agency__path__in=_supervisor_reach_paths(case))
+        members = Membership.objects.filter(role=Role.SUPERVISOR, agency__path__in=_supervisor_reach_paths(agency))
     else:
         raise ValueError(f"not a staff audience: {audience}")
     return set(members.filter(user__is_active=True).values_list("user_id", flat=True))
@@ -56,15 +56,3 @@ def unread_count(user):
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
-
-
-def outbox_backlog(now=None) -> dict:
-    """Messages waiting to be sent and given up on, and how long the oldest has waited (operators)."""
-    now = now or timezone.now()
-    pending = Q(status=OutboxStatus.PENDING)
-    figures = OutboxMessage.objects.aggregate(
-        pending=Count("pk", filter=pending), failed=Count("pk", filter=Q(status=OutboxStatus.FAILED)),
-        due=Count("pk", filter=pending & Q(next_attempt_at__lte=now)), oldest=Min("created_at", filter=pending))
-    oldest = figures.pop("oldest")
-    figures["oldest_pending_age_seconds"] = round((now - oldest).total_seconds()) if oldest else 0
-    return figures

@@ -17,13 +17,12 @@ from rest_framework.authtoken.models import Token
 
 from core.images import process_image
 from core.storage import S3PhotoStorage
-from feedback.models import Feedback, Photo
 from tests.feedback import PHONE_UA, jpeg, on_site_data, post_multipart, upload
 from tests.s3 import free_port, local_s3
 from tests.workflow.builders import act, case_in, reload
 from workflow import services
 from workflow.actors import citizen_actor
-from workflow.models import Case, CasePhoto, State
+from workflow.models import Case, CasePhoto, State, Submission, SubmissionPhoto
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -164,7 +163,7 @@ def test_a_store_failing_halfway_through_a_submission_leaves_no_row_and_no_objec
 
     assert response.status_code == 503
     assert response.json()["code"] == "storage_unavailable" and response.json()["message"]
-    assert (Feedback.objects.count(), Case.objects.count(), Photo.objects.count()) == (0, 0, 0)
+    assert (Submission.objects.count(), Case.objects.count(), SubmissionPhoto.objects.count()) == (0, 0, 0)
     assert s3.keys(bucket) == []  # the photo written before the failure was taken back
 
 
@@ -179,7 +178,7 @@ def test_the_page_form_says_the_store_is_down_and_keeps_what_was_typed(client, w
     assert response.status_code == 503
     page = response.content.decode()
     assert "kho lưu trữ đang gián đoạn" in page and "Đèn đường hỏng" in page
-    assert (Feedback.objects.count(), Case.objects.count()) == (0, 0)
+    assert (Submission.objects.count(), Case.objects.count()) == (0, 0)
 
 
 # --- moving photos from local disk to the bucket --------------------------------------------------
@@ -196,8 +195,8 @@ def test_photos_kept_on_disk_move_to_the_bucket_once_with_their_visibility(clien
     call_command("move_photos_to_bucket", stdout=(out := io.StringIO()))
     assert "4 file(s) copied, 0 already" in out.getvalue()
     assert s3.keys(bucket) == on_disk
-    consented = Feedback.objects.get(tracking_code=public["tracking_code"]).photos.get()
-    withheld = Feedback.objects.get(tracking_code=private["tracking_code"]).photos.get()
+    consented = Submission.objects.get(tracking_code=public["tracking_code"]).photos.get()
+    withheld = Submission.objects.get(tracking_code=private["tracking_code"]).photos.get()
     assert s3.is_public(bucket, consented.image.name) and not s3.is_public(bucket, withheld.image.name)
 
     # Interrupted and run again: only what is missing is sent.

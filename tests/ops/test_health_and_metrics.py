@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.models import JobRun
 from core.request_id import RequestIdLogFilter
 from notifications.models import OutboxMessage, OutboxStatus
-from tests.factories import make_feedback
+from tests.factories import make_submission
 from tests.workflow.builders import case_in
 from workflow.models import State
 
@@ -31,7 +31,8 @@ def run_every_periodic_job():
 
 def test_healthz_is_200_when_the_database_answers(client, db):
     response = client.get("/healthz")
-    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert response.status_code == 200 and response.json()["status"] == "ok"
+    assert response.json()["notifications"]["messages_failed"] == 0
 
 
 def test_readyz_reports_each_service_the_outbox_and_the_periodic_jobs(client, db):
@@ -41,8 +42,9 @@ def test_readyz_reports_each_service_the_outbox_and_the_periodic_jobs(client, db
     assert report["checks"]["database"]["status"] == "ok"
     assert report["checks"]["storage"]["status"] == "ok"
     assert {report["checks"][name]["status"] for name in ("redis", "broker")} <= {"ok", "off"}
-    assert report["outbox"] == {"status": "ok", "latency_ms": report["outbox"]["latency_ms"], "pending": 0,
-                                "failed": 0, "due": 0, "oldest_pending_age_seconds": 0, "problem": False}
+    assert report["notifications"] == {"intents_pending": 0, "intents_failed": 0, "messages_pending": 0,
+                                       "messages_failed": 0, "oldest_pending_age_seconds": 0, "problem": False}
+    assert report["websockets"] == {"this_worker": 0}
     assert set(report["periodic_jobs"]) == set(JOBS)
     # Nothing has ever run the periodic jobs here: that is exactly what an operator must see.
     assert report["status"] == "degraded"
@@ -87,18 +89,19 @@ def test_a_failing_job_is_recorded_with_its_error_class(db, monkeypatch):
     assert (run.last_status, run.last_error, run.failures, run.last_success_at) == ("failed", "RuntimeError", 1, None)
 
 
-def test_outbox_backlog_and_the_age_of_the_oldest_message_show_on_readyz(client, world, time_machine):
+def test_the_outbox_backlog_and_the_age_of_the_oldest_message_show_on_readyz(client, world, time_machine):
     time_machine.move_to("2026-03-09 08:00 +07:00", tick=False)
     OutboxMessage.objects.create(channel="email", to="a@example.vn", body_text="x", kind="routed", dedupe_key="a")
     OutboxMessage.objects.create(channel="sms", to="0912345678", body_text="x", kind="routed", dedupe_key="b",
                                  status=OutboxStatus.FAILED)
     time_machine.move_to("2026-03-09 08:20 +07:00", tick=False)
 
-    outbox = readyz(client)[1]["outbox"]
+    report = readyz(client)[1]
+    outbox = report["notifications"]
 
-    assert (outbox["pending"], outbox["failed"], outbox["oldest_pending_age_seconds"]) == (1, 1, 1200)
-    assert outbox["problem"] is True
-    assert "a@example.vn" not in json.dumps(outbox) and "0912345678" not in json.dumps(outbox)
+    assert (outbox["messages_pending"], outbox["messages_failed"], outbox["oldest_pending_age_seconds"]) == (1, 1, 1200)
+    assert outbox["problem"] is True and "notifications" in report["problems"]
+    assert "a@example.vn" not in json.dumps(report) and "0912345678" not in json.dumps(report)
 
 
 def test_readyz_and_metrics_are_not_shown_to_a_caller_coming_through_the_proxy(client, db):
@@ -169,7 +172,7 @@ def log_lines():
 
 
 def test_the_proxys_request_id_is_in_the_response_and_every_log_line_of_the_request(client, world, log_lines):
-    feedback = make_feedback(category=world.category)
+    feedback = make_submission(category=world.category)
     log_lines.clear()
 
     response = client.get(f"/api/v1/feedback/{feedback.tracking_code}/", HTTP_X_REQUEST_ID="req-from-nginx-0001")

@@ -33,7 +33,7 @@ POOL_SIZE = 4
 SETUP = """
 import json
 from rest_framework.authtoken.models import Token
-from tests.factories import AgencyFactory, CategoryFactory, WardFactory, make_feedback, member
+from tests.factories import AgencyFactory, CategoryFactory, WardFactory, make_submission, member
 from workflow.models import AgencyKind, Role
 province = AgencyFactory(code="ubnd-tinh", kind=AgencyKind.OTHER)
 reception = AgencyFactory(code="ttpvhcc", kind=AgencyKind.RECEPTION, parent=province)
@@ -41,7 +41,7 @@ department = AgencyFactory(code="so-xd", parent=province)
 category = CategoryFactory(code="ha-tang")
 WardFactory(code="9001")
 people = {"reception": member("tiepnhan", reception, Role.RECEPTION), "officer": member("xuly", department, Role.OFFICER)}
-cases = [make_feedback(category=category, publish_consent=True).case for _ in range(3)]
+cases = [make_submission(category=category, publish_consent=True).case for _ in range(3)]
 print(json.dumps({"cases": [c.pk for c in cases], "code": cases[0].submissions.get().tracking_code,
                   **{k: Token.objects.get_or_create(user=u)[0].key for k, u in people.items()}}))
 """

@@ -7,7 +7,8 @@ to staff who may see the case and to the submitter through the private key.
 
 Every place that links to a photo or decides who may fetch one asks here: the public and private
 views (``feedback.selectors``), the visibility kept on each object in a bucket (``sync_*`` below,
-and ``manage.py move_photos_to_bucket``), and serving from local disk.
+after each change of a case, and ``manage.py move_photos_to_bucket``), and serving from local disk
+(``photo_is_public`` of the record that owns a stored name).
 """
 import logging
 
@@ -28,10 +29,10 @@ def answer_photos_are_public(case) -> bool:
 
 
 def photo_is_public(photo) -> bool:
-    """The rule for one stored photo: a citizen's ``feedback.Photo`` or an answer's ``CasePhoto``."""
+    """The rule for one stored photo: a citizen's ``SubmissionPhoto`` or an answer's ``CasePhoto``."""
     if isinstance(photo, CasePhoto):
         return answer_photos_are_public(photo.case)
-    return submission_photos_are_public(photo.feedback)
+    return submission_photos_are_public(photo.submission)
 
 
 def stored_photo_url(name, *, public, build_uri=None):
@@ -62,3 +63,13 @@ def sync_answer_photo_visibility(case) -> int:
         return 0
     names = [name for photo in case.result_photos.all() for name in stored_names(photo)]
     return set_visibility(names, public=answer_photos_are_public(case)) if names else 0
+
+
+# The transitions after which an answer's photos may change from private to public or back.
+ANSWER_VISIBILITY_TRANSITIONS = ("answer", "approve", "reopen")
+
+
+def on_case_changed_sync_answer_photos(sender, case, event, **kwargs):
+    """After commit: a published answer's photos become public in the bucket, a reopened one's private."""
+    if event.transition in ANSWER_VISIBILITY_TRANSITIONS:
+        sync_answer_photo_visibility(case)

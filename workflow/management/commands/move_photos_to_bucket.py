@@ -2,7 +2,7 @@
 
 Run once after setting AWS_STORAGE_BUCKET_NAME on an installation that kept photos on disk. It can
 be stopped and run again at any time: a file already in the bucket with the same size is not sent
-again, and every object's visibility is set by the rule (``feedback.photos``) on each run, so a
+again, and every object's visibility is set by the rule (``workflow.photos``) on each run, so a
 later run also repairs a visibility change that failed. Local files are left in place; remove
 them once the bucket is verified.
 """
@@ -14,9 +14,8 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management.base import BaseCommand, CommandError
 
 from core.photo_files import set_visibility
-from feedback.models import Photo
-from feedback.photos import photo_is_public, stored_names
-from workflow.models import CasePhoto
+from workflow.models import CasePhoto, SubmissionPhoto
+from workflow.photos import photo_is_public, stored_names
 
 
 def _size_in_bucket(name):
@@ -51,7 +50,7 @@ class Command(BaseCommand):
             raise CommandError("Some visibility changes failed; run the command again.")
 
     def _photos(self):
-        yield from Photo.objects.select_related("feedback").order_by("pk").iterator(chunk_size=500)
+        yield from SubmissionPhoto.objects.select_related("submission").order_by("pk").iterator(chunk_size=500)
         yield from CasePhoto.objects.select_related("case").order_by("pk").iterator(chunk_size=500)
 
     def _copy(self, source, name, *, dry_run):
