@@ -104,3 +104,17 @@ def tile_source(url_template):
     if not parts.scheme or not parts.netloc:
         return []
     return [f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"]
+
+
+def bucket_sources(*, bucket, endpoint_url=None, custom_domain=None):
+    """The CSP sources browsers load photos from when they live in a bucket: its CDN domain, its
+    endpoint (path style) and the endpoint's subdomains (virtual-host style), or AWS's own."""
+    if not bucket:
+        return []
+    sources = [f"https://{custom_domain.strip('/')}"] if custom_domain else []
+    if endpoint_url:
+        parts = urlsplit(endpoint_url)
+        sources += [f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://*.{parts.netloc}"]
+    else:
+        sources.append("https://*.amazonaws.com")
+    return sources

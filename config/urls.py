@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from core.views import csp_report, healthz
+from core.monitoring import metrics_view
+from core.views import csp_report, healthz, readyz
 from feedback import views as feedback_views
 
 api_v1 = [
@@ -24,6 +25,8 @@ handler500 = "core.views.server_error"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("csp-report/", csp_report, name="csp-report"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
@@ -37,7 +40,7 @@ urlpatterns = [
 ]
 
 if settings.PAKN_SERVE_MEDIA:
-    # Photos on local disk go out through the privacy rule (feedback.photo_access): public ones to
+    # Photos on local disk go out through the privacy rule (workflow.photos): public ones to
     # anyone, private ones to staff who may see the case and to the submitter's signed links.
     media_prefix = settings.MEDIA_URL.lstrip("/")
     urlpatterns.append(re_path(rf"^{media_prefix}(?P<path>.+)$", feedback_views.media, name="media"))

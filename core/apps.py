@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Danh mục dùng chung")
 
     def ready(self):
-        from core import auth
+        from core import auth, monitoring
 
         auth.connect_signals()
+        monitoring.install()

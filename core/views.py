@@ -1,27 +1,28 @@
+"""Health for the proxy and the orchestrator, readiness and metrics for operators (core.health,
+core.monitoring); the CSP violation reports; the errors Django raises outside the API's views. None
+of them needs a session, and none carries personal data."""
 import json
 import logging
 import re
 from urllib.parse import urlsplit
 
-from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core import health
+from core.monitoring import is_internal_request
 from core.throttles import over_limit
 
 
+@never_cache
 def healthz(request):
     """200 when the database answers, with the registered figures (e.g. notifications waiting or
     failed); 503 otherwise (for the proxy and the orchestrator)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # any database failure means "not healthy", whatever the driver raises
+    if not health.liveness():
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", **health.report()})
 
@@ -118,3 +119,10 @@ def server_error(request):
     if _is_api(request):
         return _api_error(_("Máy chủ gặp lỗi. Vui lòng thử lại sau."), code="server_error", status=500)
     return defaults.server_error(request)
+@never_cache
+def readyz(request):
+    """Readiness and what needs a look (internal, like /metrics): 503 only without a database."""
+    if not is_internal_request(request):
+        raise Http404()
+    report, serving = health.readiness()
+    return JsonResponse(report, status=200 if serving else 503, json_dumps_params={"ensure_ascii": False})

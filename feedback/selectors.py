@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import Category, Kind, Ward
-from feedback.photo_access import answer_photos_are_public, photo_url, submission_photos_are_public
 from workflow import selectors as workflow_selectors
 from workflow import transitions
 from workflow.actors import citizen_actor
 from workflow.models import OPEN_STATES, CaseEvent, RejectReason, State, Submission, SubmissionPhoto
+from workflow.photos import answer_photos_are_public, photo_links, stored_photo_url, submission_photos_are_public
 
 MAX_MERGE_HOPS = 20
 ANONYMOUS_COORDINATE_DIGITS = 3  # about 100 m: the street, not the house
@@ -25,11 +25,6 @@ HIDDEN_FROM_HOME = (State.REJECTED, State.WITHDRAWN, State.MERGED)
 
 def _local(moment):
     return timezone.localtime(moment) if moment else None
-
-
-def _url(name, build_uri, *, signed=False):
-    url = photo_url(name, signed=signed)
-    return build_uri(url) if build_uri else url
 
 
 # BN-2611-0042-K7 as people type it: any case, spaces, dots or no dashes (the random part is absent
@@ -108,18 +103,16 @@ def _location(submission, *, exact=False):
     return {"latitude": float(submission.latitude), "longitude": float(submission.longitude)}
 
 
-def _photos(submission, build_uri, *, signed=False):
-    """The submission's photos; ``signed`` links (the submitter's own page) open private ones."""
-    return [{"url": _url(photo.image.name, build_uri, signed=signed),
-             "thumbnail_url": _url(photo.thumbnail.name, build_uri, signed=signed)}
-            for photo in submission.photos.all()]
+def _photos(submission, build_uri):
+    public = submission_photos_are_public(submission)
+    return [photo_links(photo, public=public, build_uri=build_uri) for photo in submission.photos.all()]
 
 
 def _answer(case, build_uri):
-    if not answer_photos_are_public(case):  # the answer and its photos are out together
+    if not case.answer_published:
         return None
-    photos = [{"url": _url(p.image.name, build_uri), "thumbnail_url": _url(p.thumbnail.name, build_uri)}
-              for p in case.result_photos.order_by("created_at", "pk")]
+    public = answer_photos_are_public(case)
+    photos = [photo_links(p, public=public, build_uri=build_uri) for p in case.result_photos.order_by("created_at", "pk")]
     return {"text": case.answer, "answered_at": _local(case.answered_at),
             "agency": case.agency.name if case.agency_id else None, "photos": photos}
 
@@ -144,7 +137,7 @@ def public_case(submission, *, build_uri=None) -> dict:
     ``build_uri`` turns file URLs absolute (the API passes ``request.build_absolute_uri``).
     """
     case = _surviving_case(submission)
-    consent = submission_photos_are_public(submission)
+    consent = submission.publish_consent
     return {
         "tracking_code": submission.tracking_code,
         "status": case.state,
@@ -188,7 +181,7 @@ def private_case(submission, *, build_uri=None) -> dict:
         "location": _location(submission, exact=True),
         "location_from_photo": submission.location_from_photo,
         "address": submission.address or None,
-        "photos": _photos(submission, build_uri, signed=not submission_photos_are_public(submission)),
+        "photos": _photos(submission, build_uri),
         "contact": {"name": submission.contact_name, "phone": submission.contact_phone,
                     "email": submission.contact_email},
         "contact_erased_at": _local(submission.contact_erased_at),
@@ -218,7 +211,8 @@ def recent_public_cases(limit=10) -> list[dict]:
         "category": _named(row.category),
         "ward": _named(row.ward),
         "submitted_at": _local(row.submitted_at),
-        "thumbnail_url": photo_url(row.first_thumbnail) if row.first_thumbnail else None,  # consented: public
+        "thumbnail_url": stored_photo_url(row.first_thumbnail, public=submission_photos_are_public(row))
+        if row.first_thumbnail else None,
     } for row in rows]
 
 

@@ -25,10 +25,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.auth import user_from_authorization
 from core.devices import device_class_of
 from core.errors import NotFound, PaknError
-from feedback import lifecycle, photo_access, selectors, services
+from feedback import lifecycle, selectors, services
 from feedback.forms import ACTION_FORMS, DATA_FORMS, EraseContactForm, ExportForm, SubmissionForm
 from feedback.serializers import validate_submission
 from core.throttles import over_limit
+from workflow import photos
 from workflow.gate import check_staff
 from workflow.models import Channel
 
@@ -292,17 +293,15 @@ def _photo_not_found():
 
 @require_GET
 def media(request, path):
-    """A stored photo, as ``feedback.photo_access`` allows (404 for anyone else, as for no file).
-
-    With ``PAKN_MEDIA_ACCEL_REDIRECT`` set (nginx's ``internal`` location for MEDIA_ROOT) the
-    check stays here and nginx sends the bytes.
-    """
-    record = photo_access.photo_record(path)
-    if record is None or not photo_access.may_view(record, path, actor=_photo_viewer(request),
-                                                    token=request.GET.get("t", "")):
+    """A stored photo on local disk, as ``workflow.photos.may_fetch`` allows (404 for anyone else,
+    as for no file). With ``PAKN_MEDIA_ACCEL_REDIRECT`` set (nginx's ``internal`` location for
+    MEDIA_ROOT) the check stays here and nginx sends the bytes."""
+    photo = photos.photo_record(path)
+    if photo is None or not photos.may_fetch(photo, path, actor=_photo_viewer(request),
+                                             token=request.GET.get("t", "")):
         return _photo_not_found()
     response = _photo_file(path)
-    if photo_access.photo_is_public(record):
+    if photos.photo_is_public(photo):
         patch_cache_control(response, public=True, max_age=3600)
     else:
         patch_cache_control(response, private=True, max_age=600)

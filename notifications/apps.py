@@ -13,7 +13,7 @@ class NotificationsConfig(AppConfig):
         from rest_framework.authtoken.models import Token
 
         from core import health
-        from notifications import receivers
+        from notifications import monitoring, receivers
         from notifications.health import backlog
         from workflow import signals
         from workflow.models import Membership
@@ -31,3 +31,4 @@ class NotificationsConfig(AppConfig):
         post_delete.connect(receivers.on_membership_changed, sender=Membership, dispatch_uid="notifications-role-gone")
         post_save.connect(receivers.on_user_saved, sender=get_user_model(), dispatch_uid="notifications-user")
         post_delete.connect(receivers.on_token_deleted, sender=Token, dispatch_uid="notifications-token")
+        monitoring.register()

@@ -18,6 +18,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from notifications import groups as g
+from notifications.monitoring import open_sockets
 from workflow import gate
 from workflow.models import State
 
@@ -46,13 +47,20 @@ def state_label(state, language):
 
 class _GroupsConsumer(AsyncJsonWebsocketConsumer):
     joined = ()
+    socket_kind = ""  # for the count of open sockets on /metrics
+    counted = False
 
     async def join(self, names):
         self.joined = list(names)
         for name in self.joined:
             await self.channel_layer.group_add(name, self.channel_name)
+        open_sockets[self.socket_kind] += 1
+        self.counted = True
 
     async def disconnect(self, code):
+        if self.counted:
+            open_sockets[self.socket_kind] -= 1
+            self.counted = False
         for name in self.joined:
             await self.channel_layer.group_discard(name, self.channel_name)
 
@@ -124,6 +132,8 @@ class InboxConsumer(_GroupsConsumer):
     A token's socket also closes when the token's lifetime ends, checked at every message.
     """
 
+    socket_kind = "inbox"
+
     async def connect(self):
         self.credentials = credentials_of(self.scope)
         refusal, groups, unread = await _current_access(self.credentials)
@@ -187,6 +197,8 @@ def _submission_for(tracking_code, key):
 
 class SubmissionConsumer(_GroupsConsumer):
     """The submitter holding the private key: the status of THEIR case, and the answer once out."""
+
+    socket_kind = "feedback"
 
     async def connect(self):
         code = self.scope["url_route"]["kwargs"]["tracking_code"]

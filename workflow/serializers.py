@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from workflow import deadlines, selectors, transitions
+from workflow import deadlines, photos, selectors, transitions
 from workflow.models import Agency, RejectReason, State
 
 NULLABLE_STRING = {"type": "string", "nullable": True}
@@ -22,18 +22,23 @@ class RefSerializer(serializers.Serializer):
 
 
 class PhotoSerializer(serializers.Serializer):
+    """A photo's links for staff: signed for every photo, public or not (in a bucket the bucket
+    signs them, on local disk the application; ``workflow.photos``), so an app can show them in
+    an image view without sending its token."""
+
     url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
 
-    def _absolute(self, file):
+    def _link(self, file):
         request = self.context.get("request")
-        return request.build_absolute_uri(file.url) if request else file.url
+        return photos.stored_photo_url(file.name, public=False,
+                                       build_uri=request.build_absolute_uri if request else None)
 
     def get_url(self, photo) -> str:
-        return self._absolute(photo.image)
+        return self._link(photo.image)
 
     def get_thumbnail_url(self, photo) -> str:
-        return self._absolute(photo.thumbnail)
+        return self._link(photo.thumbnail)
 
 
 class CasePageSerializer(serializers.ListSerializer):

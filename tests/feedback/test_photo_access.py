@@ -89,13 +89,16 @@ def test_staff_who_may_see_the_case_get_its_private_photo(client, world, private
     assert response["Cache-Control"] == "private, max-age=600"
 
 
-def test_an_api_client_fetches_the_photo_urls_of_the_case_with_its_token(world, private):
+def test_the_staff_api_hands_out_signed_links_only_to_who_may_see_the_case(world, private):
     api = APIClient(HTTP_AUTHORIZATION=f"Token {token_for(world.officer).key}")
     detail = api.get(f"/api/v1/cases/{private.submission.case_id}/").json()
-    photo_url = detail["submissions"][0]["photos"][0]["url"]
-    assert fetch(api, photo_url.replace("http://testserver", ""))[0] == 200
+    path = detail["submissions"][0]["photos"][0]["url"].replace("http://testserver", "")
+    assert "?t=" in path  # signed like a bucket's link, so an <img> or a plain download opens it
+    assert fetch(APIClient(), path)[0] == 200
     outsider = APIClient(HTTP_AUTHORIZATION=f"Token {token_for(world.outsider).key}")
-    assert fetch(outsider, photo_url.replace("http://testserver", ""))[0] == 404
+    assert outsider.get(f"/api/v1/cases/{private.submission.case_id}/").status_code == 404
+    assert fetch(outsider, path.split("?")[0])[0] == 404  # the file's address alone opens nothing
+    assert fetch(api, path.split("?")[0])[0] == 200  # staff who may see the case need no link
 
 
 def _private_page_image_urls(client, submission, key="the-private-key"):
@@ -114,9 +117,9 @@ def test_the_submitters_link_expires(client, private, settings):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         (thumbnail_url,) = _private_page_image_urls(client, private.submission)
-    with time_machine.travel(start + timedelta(seconds=settings.PAKN_PHOTO_LINK_SECONDS - 5), tick=False):
+    with time_machine.travel(start + timedelta(seconds=settings.PAKN_PHOTO_URL_SECONDS - 5), tick=False):
         assert fetch(client, thumbnail_url)[0] == 200
-    with time_machine.travel(start + timedelta(seconds=settings.PAKN_PHOTO_LINK_SECONDS + 5), tick=False):
+    with time_machine.travel(start + timedelta(seconds=settings.PAKN_PHOTO_URL_SECONDS + 5), tick=False):
         assert fetch(client, thumbnail_url)[0] == 404
 
 

@@ -6,7 +6,7 @@ Also run daily by Celery beat (``feedback.erase_expired_contacts``); for cron on
 """
 from django.core.management.base import BaseCommand
 
-from feedback.lifecycle import erase_expired_contacts
+from feedback.tasks import erase_expired_contacts
 
 
 class Command(BaseCommand):
