@@ -111,7 +111,7 @@ def case_list(*, actor, state=None, agency=None, category=None, overdue=None, q=
 
 def _detail_prefetches():
     submission_model = _submission_model()
-    submissions = (submission_model.objects.select_related("category", "ward")
+    submissions = (submission_model.objects.select_related("category", "ward", "entered_by")
                    .prefetch_related("photos").order_by("submitted_at", "pk"))
     events = CaseEvent.objects.select_related("actor", "agency").order_by("created_at", "pk")
     return (Prefetch("submissions", queryset=submissions), Prefetch("events", queryset=events),
