@@ -65,8 +65,9 @@ def feedback_by_code(code: str) -> Feedback | None:
             .filter(tracking_code=code).first())
 
 
-def _surviving_case(feedback):
-    """Merging re-points submissions, so this is the submission's case; the chain is a safeguard."""
+def surviving_case(feedback):
+    """The case a submission follows now. Merging re-points submissions, so this is the
+    submission's case; following ``merged_into`` is a safeguard."""
     case = feedback.case
     for _hop in range(MAX_MERGE_HOPS):
         if case.state != State.MERGED or case.merged_into_id is None:
@@ -80,7 +81,7 @@ def _timeline(feedback, case, *, with_messages):
     labels = transition_labels()
     entries = [{"at": _local(feedback.submitted_at), "transition": "submit", "label": labels["submit"],
                 "agency": None, "message": None}]
-    events = (CaseEvent.objects.filter(case=case, is_public=True).exclude(transition="submit")
+    events = (public_events().filter(case=case).exclude(transition="submit")
               .select_related("agency").order_by("created_at", "pk"))
     for event in events:
         entries.append(_timeline_entry(event, labels, with_messages=with_messages))
@@ -111,13 +112,47 @@ def _location(feedback, *, exact=False):
     return {"latitude": float(feedback.latitude), "longitude": float(feedback.longitude)}
 
 
+# --- what the public may see of a submission: one rule for the public page, its API and Open311 ---
+
+def shows_content(feedback) -> bool:
+    """The submitter's own words, position and photos are public only with their consent."""
+    return feedback.publish_consent
+
+
+def public_text(feedback, field) -> str | None:
+    """``title`` or ``description`` as the public sees it (None without consent)."""
+    return getattr(feedback, field) if shows_content(feedback) else None
+
+
+def public_location(feedback) -> dict | None:
+    """With consent: the position, an anonymous submitter's rounded to about 100 m."""
+    return _location(feedback) if shows_content(feedback) else None
+
+
+def public_address(feedback) -> str | None:
+    """With consent and never for an anonymous submitter: the address they typed."""
+    if not shows_content(feedback) or feedback.anonymous or not feedback.address:
+        return None
+    return feedback.address
+
+
+def public_answer_text(case) -> str | None:
+    """The answer once it is published (answered or closed; a reopened case's old answer is not)."""
+    return case.answer if case.state in ANSWER_SHOWN_STATES and case.answered_at else None
+
+
+def public_events():
+    """The case events the public timeline shows (``.filter(case=…)`` to narrow)."""
+    return CaseEvent.objects.filter(is_public=True)
+
+
 def _photos(feedback, build_uri):
     return [{"url": _url(photo.image.name, build_uri), "thumbnail_url": _url(photo.thumbnail.name, build_uri)}
             for photo in feedback.photos.all()]
 
 
 def _answer(case, build_uri):
-    if case.state not in ANSWER_SHOWN_STATES or not case.answered_at:
+    if public_answer_text(case) is None:
         return None
     photos = [{"url": _url(p.image.name, build_uri), "thumbnail_url": _url(p.thumbnail.name, build_uri)}
               for p in case.result_photos.order_by("created_at", "pk")]
@@ -144,8 +179,8 @@ def public_case(feedback, *, build_uri=None) -> dict:
     anonymous submitter's position rounded to about 100 m and their address never shown.
     ``build_uri`` turns file URLs absolute (the API passes ``request.build_absolute_uri``).
     """
-    case = _surviving_case(feedback)
-    consent = feedback.publish_consent
+    case = surviving_case(feedback)
+    consent = shows_content(feedback)
     return {
         "tracking_code": feedback.tracking_code,
         "status": case.state,
@@ -153,11 +188,11 @@ def public_case(feedback, *, build_uri=None) -> dict:
         "kind": feedback.kind,
         "kind_label": str(Kind(feedback.kind).label),
         "category": _named(feedback.category),
-        "title": feedback.title if consent else None,
-        "description": feedback.description if consent else None,
+        "title": public_text(feedback, "title"),
+        "description": public_text(feedback, "description"),
         "ward": _named(feedback.ward),
-        "location": _location(feedback) if consent else None,
-        "address": feedback.address if consent and not feedback.anonymous and feedback.address else None,
+        "location": public_location(feedback),
+        "address": public_address(feedback),
         "submitted_at": _local(feedback.submitted_at),
         "photos": _photos(feedback, build_uri) if consent else [],
         "timeline": _timeline(feedback, case, with_messages=consent),
@@ -169,7 +204,7 @@ def public_case(feedback, *, build_uri=None) -> dict:
 
 def available_citizen_actions(feedback, case=None) -> list[str]:
     """What the submitter can do now: reply when asked, withdraw before an answer, rate an answer."""
-    case = case or _surviving_case(feedback)
+    case = case or surviving_case(feedback)
     actions = []
     if case.state == State.NEEDS_INFO:
         actions.append("provide_info")
@@ -188,7 +223,7 @@ def _last_info_request(case):
 
 def private_case(feedback, *, build_uri=None) -> dict:
     """The submitter's view: the public view plus everything they sent and what they can do now."""
-    case = _surviving_case(feedback)
+    case = surviving_case(feedback)
     view = public_case(feedback, build_uri=build_uri)
     view.update({
         "title": feedback.title,
