@@ -48,3 +48,13 @@ class PayloadTooLarge(PaknError):
     status = 413
     code = "too_large"
     default_message = _("Dữ liệu gửi lên quá lớn.")
+
+
+class Throttled(PaknError):
+    status = 429
+    code = "throttled"
+    default_message = _("Bạn gửi quá nhiều yêu cầu. Vui lòng thử lại sau.")
+
+    def __init__(self, message=None, *, wait_seconds=None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.wait_seconds = wait_seconds

@@ -29,8 +29,9 @@ from core.errors import PaknError
 from core.management.commands.load_wards import load_wards
 from core.models import Category, Ward
 from feedback import demo_data as demo
-from feedback.models import Channel, DeviceClass, Feedback, hash_private_key
+from feedback.models import OFFICER_CHANNELS, Channel, DeviceClass, Feedback, hash_private_key
 from feedback.services import next_tracking_code
+from feedback.signals import demo_seeded
 from workflow import deadlines
 from workflow import services as wf
 from workflow.actors import SYSTEM_ACTOR, citizen_actor, staff_actor
@@ -60,6 +61,7 @@ class Command(BaseCommand):
                 "Refusing to create the demo users (their password is public) with DEBUG off. "
                 "Run with DJANGO_DEBUG=1, or pass --allow-demo-users on a machine nobody else can reach.")
         if options["once"] and demo_data_exists():
+            demo_seeded.send(sender=self.__class__, stdout=self.stdout)
             self.stdout.write("Demo data already present; nothing to do.")
             return
         started = time.monotonic()
@@ -67,6 +69,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             reference = seed_reference_data()
             cast = seed_users(reference.agencies)
+            demo_seeded.send(sender=self.__class__, stdout=self.stdout)  # e.g. the Open311 demo client
         missing = options["cases"] - Case.objects.count()
         seeder = None
         if missing > 0:
@@ -347,7 +350,8 @@ class Planner:
         if fate == "rejected" and not reject_reason:
             reject_reason = _weighted(rng, demo.REJECTION_WEIGHTS)
         sample = demo.REJECTED_SAMPLES.get(reject_reason) or rng.choice(demo.SAMPLES)
-        channel = _weighted(rng, {Channel.WEB: 70, Channel.API: 21, Channel.HOTLINE: 7, Channel.OPEN311: 2})
+        channel = _weighted(rng, {Channel.WEB: 70, Channel.API: 21, Channel.HOTLINE: 5, Channel.COUNTER: 2,
+                                  Channel.OPEN311: 2})
         anonymous = rng.random() < 0.15
         return Plan(sample=sample, fate=fate, submitted_at=submitted_at, ward=self._ward(sample[1]),
                     device=self._device(channel), channel=channel, anonymous=anonymous,
@@ -363,8 +367,8 @@ class Planner:
         return self.rng.choice(self.all_wards)
 
     def _device(self, channel):
-        if channel == Channel.HOTLINE:  # typed in by an officer at the counter
-            return DeviceClass.DESKTOP
+        if channel in OFFICER_CHANNELS:  # typed in by an officer: the citizen's device is not known
+            return DeviceClass.UNKNOWN
         if channel in (Channel.API, Channel.OPEN311):
             return _weighted(self.rng, {DeviceClass.MOBILE: 95, DeviceClass.UNKNOWN: 5})
         return _weighted(self.rng, {DeviceClass.MOBILE: 85, DeviceClass.DESKTOP: 10, DeviceClass.TABLET: 4,
@@ -529,7 +533,7 @@ class CaseSeeder:
                        demo.DUPLICATE_PREFIX + original.removeprefix(demo.DUPLICATE_PREFIX), "", target.priority)
 
     def _entered_by(self, plan):
-        return self.cast.receptionist if plan.channel == Channel.HOTLINE else None
+        return self.cast.receptionist if plan.channel in OFFICER_CHANNELS else None
 
     def _text_values(self, plan):
         rng = self.rng
