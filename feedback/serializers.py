@@ -53,7 +53,9 @@ class PhotoListField(serializers.Field):
 
     def get_value(self, dictionary):
         if html.is_html_input(dictionary):
-            return dictionary.getlist(self.field_name, [])
+            # A browser sends an empty file input as a part with no file name, which Django keeps
+            # in POST as "": no photo chosen, not a photo sent the wrong way.
+            return [item for item in dictionary.getlist(self.field_name, []) if item != ""]
         return dictionary.get(self.field_name) or []
 
     def to_internal_value(self, data):
