@@ -107,8 +107,8 @@ def request_page(query: RequestQuery) -> list[Feedback]:
         if query.statuses and set(query.statuses) != {"open", "closed"}:
             in_open = {"case__state__in": OPEN_STATES}
             rows = rows.filter(**in_open) if "open" in query.statuses else rows.exclude(**in_open)
-    if query.service_codes:
-        rows = rows.filter(category__code__in=query.service_codes)
+        if query.service_codes:
+            rows = rows.filter(category__code__in=query.service_codes)
     first = (query.page - 1) * query.page_size
     return list(rows[first:first + query.page_size])
 
