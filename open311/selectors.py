@@ -34,12 +34,13 @@ def _local_label(moment) -> str:
 
 # --- services -----------------------------------------------------------------------------------
 
-def _kinds(category) -> list[str]:
+def category_kinds(category) -> list[str]:
+    """The kinds a category takes, in the kinds' order (none listed: all three)."""
     return [kind for kind in Kind.values if category.applies_to(kind)]
 
 
 def _service(category) -> dict:
-    kinds = _kinds(category)
+    kinds = category_kinds(category)
     return {
         "service_code": category.code,
         "service_name": category.name_vi,
@@ -74,7 +75,7 @@ def _choice(code, order, description, values, *, required, default=None):
 
 def service_definition(category) -> dict:
     """``kind`` first where the category takes several kinds, then the two yes/no choices."""
-    kinds = _kinds(category)
+    kinds = category_kinds(category)
     attributes = []
     if len(kinds) > 1:
         attributes.append(("kind", _("Loại phản ánh"), [(k, str(Kind(k).label)) for k in kinds], True, None))

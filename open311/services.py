@@ -16,7 +16,7 @@ from feedback.models import Channel
 from feedback.serializers import validated_submission
 from open311.arguments import argument
 from open311.models import DEFAULT_POST_RATE, Open311Client, hash_client_key
-from open311.selectors import service_for_code
+from open311.selectors import category_kinds, service_for_code
 from open311.serializers import Open311SubmissionSerializer
 
 KEY_BYTES = 32
@@ -82,7 +82,7 @@ def _choice(post, code, allowed, errors):
 
 
 def _kind(post, category, errors):
-    kinds = [kind for kind in ("on_site", "procedure", "business") if category.applies_to(kind)]
+    kinds = category_kinds(category)
     kind = _choice(post, "kind", kinds, errors)
     if kind is None and len(kinds) == 1:
         return kinds[0]
