@@ -87,4 +87,5 @@ def render_errors(fmt, status, descriptions, *, headers=None) -> HttpResponse:
 
 
 def render_error(fmt, error: PaknError) -> HttpResponse:
-    return render_errors(fmt, error.status, error_descriptions(error), headers=retry_after(error))
+    headers = {**(retry_after(error) or {}), **getattr(error, "headers", {})}
+    return render_errors(fmt, error.status, error_descriptions(error), headers=headers or None)

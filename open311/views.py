@@ -30,6 +30,10 @@ class MethodNotAllowed(PaknError):
     status = 405
     code = "method_not_allowed"
 
+    def __init__(self, method, allowed):
+        super().__init__(_("Phương thức %(method)s không dùng được ở đây.") % {"method": method})
+        self.headers = {"Allow": ", ".join(sorted(allowed))}
+
 
 def _arguments(request):
     return request.POST if request.method == "POST" else request.GET
@@ -47,7 +51,7 @@ def _read_body(request):
 
 def _run(view, request, methods, kwargs):
     if request.method not in methods:
-        raise MethodNotAllowed(_("Phương thức %(method)s không dùng được ở đây.") % {"method": request.method})
+        raise MethodNotAllowed(request.method, methods)
     if request.method == "POST":
         _read_body(request)
     check_jurisdiction(_arguments(request))

@@ -132,8 +132,10 @@ def test_an_unknown_path_asking_for_json_gets_json(client, db):
 
 
 def test_a_method_a_resource_does_not_take_is_405_in_its_format(client, categories):
-    assert errors(client.post(f"{BASE}/services.json"), "json", 405)
-    assert errors(client.delete(f"{BASE}/requests.xml"), "xml", 405)
+    response = client.post(f"{BASE}/services.json")
+    assert errors(response, "json", 405) and response["Allow"] == "GET, HEAD"
+    response = client.delete(f"{BASE}/requests.xml")
+    assert errors(response, "xml", 405) and response["Allow"] == "GET, HEAD, POST"
 
 
 def test_a_body_over_the_limit_is_413_in_open311s_format(client, db, settings):
