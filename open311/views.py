@@ -61,7 +61,8 @@ def _run(view, request, methods, kwargs):
 
 
 def endpoint(*methods):
-    """An Open311 resource: ``view(request, **kwargs)`` returns ``(root, payload[, status])``."""
+    """An Open311 resource taking ``methods``: ``view(request, **kwargs)`` returns ``(root, payload)``,
+    rendered in the format the path names; any business error becomes Open311's error answer."""
     methods = set(methods) | ({"HEAD"} if "GET" in methods else set())
 
     def decorate(view):

@@ -146,6 +146,15 @@ def test_a_body_over_the_limit_is_413_in_open311s_format(client, db, settings):
     assert errors(client.post(f"{BASE}/requests.xml", {"description": "x" * 2000}), "xml", 413)
 
 
+def test_form_data_over_djangos_own_limits_is_413_or_400_from_the_view(client, db, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    [(code, description)] = errors(client.post(f"{BASE}/requests.xml", {"description": "x" * 500}), "xml", 413)
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    fields = {f"attribute[a{n}]": "x" for n in range(10)}
+    assert errors(client.post(f"{BASE}/requests.json", fields), "json", 400)
+
+
 def test_a_failure_inside_is_open311s_500_never_a_page(client, db, monkeypatch):
     from open311 import selectors
 
