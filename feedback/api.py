@@ -22,7 +22,7 @@ from feedback.serializers import (
     ErrorSerializer, SubmissionResponseSerializer, WardSerializer, validated_submission,
 )
 from core.throttles import PublicScopedThrottle
-from workflow.actors import staff_actor
+from workflow.gate import request_actor
 
 ERRORS = {400: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer, 413: ErrorSerializer,
           429: ErrorSerializer}
@@ -46,15 +46,6 @@ def _declared(request, name):
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def _signed_in_staff(request):
-    """The staff actor behind a token or session (built once per request), or None if anonymous."""
-    if not (request.user and request.user.is_authenticated):
-        return None
-    if getattr(request, "_pakn_staff", None) is None:
-        request._pakn_staff = staff_actor(request.user, device_class=device_class_of(request))
-    return request._pakn_staff
-
-
 def _photo_uploads(request):
     files = getattr(request, "FILES", None)
     return files.getlist("photos") if files else []
@@ -69,7 +60,7 @@ class FeedbackSubmitView(PublicAPIView):
 
     def get_throttles(self):
         # A reception desk enters call after call all day: the per-address budget is for the public.
-        staff = _signed_in_staff(self.request)
+        staff = request_actor(self.request)
         return [] if staff is not None and staff.is_reception else super().get_throttles()
 
     @extend_schema(
@@ -81,7 +72,7 @@ class FeedbackSubmitView(PublicAPIView):
     )
     def post(self, request):
         origin = services.api_submission_origin(
-            requested_channel=_declared(request, "channel"), actor=_signed_in_staff(request),
+            requested_channel=_declared(request, "channel"), actor=request_actor(request),
             device_class=_declared(request, "device") or device_class_of(request))
         values = validated_submission(ApiSubmissionSerializer, request.data)
         values.pop("channel", None)
@@ -92,10 +83,10 @@ class FeedbackSubmitView(PublicAPIView):
             language=get_language() or "vi",
         )
         body = {
-            "tracking_code": result.feedback.tracking_code,
-            "status": result.feedback.case.state,
+            "tracking_code": result.submission.tracking_code,
+            "status": result.submission.case.state,
             "private_url": request.build_absolute_uri(
-                services.private_path(result.feedback.tracking_code, result.private_key)),
+                services.private_path(result.submission.tracking_code, result.private_key)),
         }
         return Response(body, status=status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED)
 
@@ -106,10 +97,10 @@ class FeedbackDetailView(PublicAPIView):
     @extend_schema(operation_id="feedback_public", responses={200: OpenApiTypes.OBJECT, 404: ErrorSerializer},
                    summary="Xem công khai một phản ánh (không có dữ liệu cá nhân)")
     def get(self, request, code):
-        feedback = selectors.feedback_by_code(code)
-        if feedback is None:
+        submission = selectors.submission_by_code(code)
+        if submission is None:
             raise NotFound()
-        return Response(selectors.public_case(feedback, build_uri=request.build_absolute_uri))
+        return Response(selectors.public_case(submission, build_uri=request.build_absolute_uri))
 
 
 class CitizenActionView(PublicAPIView):

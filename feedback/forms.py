@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import MultipleFileInput
 from core.models import Category, Kind, Ward
-from feedback.models import OFFICER_CHANNELS, Channel
+from workflow.models import OFFICER_CHANNELS, Channel
 from workflow.models import Rating
 
 

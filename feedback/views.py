@@ -21,14 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.devices import device_class_of
+from core.devices import UNKNOWN, device_class_of
 from core.errors import NotFound, PaknError
 from feedback import selectors, services
 from feedback.forms import ACTION_FORMS, OfficerEntryForm, SubmissionForm
-from feedback.models import Channel, DeviceClass
 from feedback.serializers import OfficerEntrySerializer, validate_submission
+from workflow.models import Channel
 from core.throttles import over_limit
-from workflow.views import staff_required
+from workflow.gate import staff_required
 
 ACTION_DONE = {
     "provide_info": gettext_lazy("Đã gửi thông tin bổ sung. Hồ sơ tiếp tục được xử lý."),
@@ -87,7 +87,7 @@ def _submit_post(request):
                                     "Kiểm tra lại nội dung rồi bấm “Gửi phản ánh” để tạo phản ánh mới.")]}
         form.show_errors(errors)
         return render(request, "feedback/submit.html", {"form": form}, status=error.status)
-    return _see_other(services.private_path(result.feedback.tracking_code, result.private_key) + "&new=1")
+    return _see_other(services.private_path(result.submission.tracking_code, result.private_key) + "&new=1")
 
 
 def _normal_code(raw):
@@ -99,34 +99,34 @@ def lookup(request):
     code = _normal_code(request.GET.get("code"))
     if not code:
         return render(request, "feedback/lookup.html", {"code": ""})
-    if selectors.feedback_by_code(code) is None:
+    if selectors.submission_by_code(code) is None:
         return render(request, "feedback/lookup.html", {"code": code, "not_found": True}, status=404)
     return HttpResponseRedirect(reverse("feedback:public", args=[code]))
 
 
 @require_GET
 def public_case(request, code):
-    feedback = selectors.feedback_by_code(code)
-    if feedback is None:
+    submission = selectors.submission_by_code(code)
+    if submission is None:
         return _not_found(request)
-    return render(request, "feedback/public.html", {"case": selectors.public_case(feedback)})
+    return render(request, "feedback/public.html", {"case": selectors.public_case(submission)})
 
 
 @require_http_methods(["GET", "POST"])
 def private_case(request, code):
     key = request.GET.get("key") or request.POST.get("key") or ""
-    feedback = selectors.feedback_by_code(code)
-    if feedback is None or not feedback.key_matches(key):
+    submission = selectors.submission_by_code(code)
+    if submission is None or not submission.key_matches(key):
         return _not_found(request)
     failed, status = None, 200
     if request.method == "POST":
-        outcome = _run_citizen_action(request, feedback, key)
+        outcome = _run_citizen_action(request, submission, key)
         if outcome is None:
             return _not_found(request)
         if isinstance(outcome, HttpResponse):
             return outcome
         failed, status = outcome
-    response = render(request, "feedback/private.html", _private_context(request, feedback, key, failed),
+    response = render(request, "feedback/private.html", _private_context(request, submission, key, failed),
                       status=status)
     # The page carries the private key: never stored by a shared cache, never sent on as a referrer.
     add_never_cache_headers(response)
@@ -135,7 +135,7 @@ def private_case(request, code):
     return response
 
 
-def _run_citizen_action(request, feedback, key):
+def _run_citizen_action(request, submission, key):
     """Run one action from the private page: a redirect on success, (form, status) to show an error."""
     name = request.POST.get("action", "")
     form_class = ACTION_FORMS.get(name)
@@ -151,7 +151,7 @@ def _run_citizen_action(request, feedback, key):
         return form, 400
     data = {field: request.POST.get(field, "").strip() for field in form.fields if field != "photos"}
     try:
-        services.citizen_action(code=feedback.tracking_code, key=key, name=name, data=data,
+        services.citizen_action(code=submission.tracking_code, key=key, name=name, data=data,
                                 photos=request.FILES.getlist("photos"), device_class=device_class_of(request))
     except NotFound:
         return None
@@ -159,19 +159,19 @@ def _run_citizen_action(request, feedback, key):
         form.show_errors(error.fields or {"__all__": [error.message]})
         return form, error.status
     messages.success(request, ACTION_DONE[name])
-    return _see_other(services.private_path(feedback.tracking_code, key))
+    return _see_other(services.private_path(submission.tracking_code, key))
 
 
-def _private_context(request, feedback, key, failed):
-    case = selectors.private_case(feedback)
+def _private_context(request, submission, key, failed):
+    case = selectors.private_case(submission)
     forms = {name: form_class() for name, form_class in ACTION_FORMS.items()}
     if failed is not None:
         forms[failed.action] = failed
-    link = request.build_absolute_uri(services.private_path(feedback.tracking_code, key))
+    link = request.build_absolute_uri(services.private_path(submission.tracking_code, key))
     return {
         "case": case, "key": key, "private_link": link, "forms": forms, "failed_action": getattr(failed, "action", ""),
         "actions": set(case.get("actions") or ()), "is_new": request.GET.get("new") == "1",
-        "action_url": services.private_path(feedback.tracking_code, key),
+        "action_url": services.private_path(submission.tracking_code, key),
     }
 
 
@@ -197,7 +197,7 @@ def officer_entry(request):
     try:
         values = validate_submission(request.POST, request.FILES, serializer_class=OfficerEntrySerializer)
         origin = services.api_submission_origin(requested_channel=values.pop("channel"), actor=request.actor,
-                                                device_class=DeviceClass.UNKNOWN)
+                                                device_class=UNKNOWN)
         result = services.feedback_submit(
             fields=values, photos=values.pop("photos", []), channel=origin.channel,
             device_class=origin.device_class, entered_by=origin.entered_by,
@@ -208,17 +208,17 @@ def officer_entry(request):
             form = form.with_fresh_key()
         form.show_errors(error.fields or {"__all__": [error.message]})
         return _officer_entry_page(request, form, status=error.status)
-    feedback = result.feedback
-    messages.success(request, _officer_entry_done(feedback))
-    return _see_other(reverse("workflow:case", args=[feedback.case_id]))
+    submission = result.submission
+    messages.success(request, _officer_entry_done(submission))
+    return _see_other(reverse("workflow:case", args=[submission.case_id]))
 
 
-def _officer_entry_done(feedback):
-    if feedback.contact_phone:
+def _officer_entry_done(submission):
+    if submission.contact_phone:
         return _("Đã nhập phản ánh %(code)s. Mã theo dõi được gửi bằng SMS tới số người dân đã cho; "
-                 "hãy đọc lại mã này cho người dân.") % {"code": feedback.tracking_code}
+                 "hãy đọc lại mã này cho người dân.") % {"code": submission.tracking_code}
     return _("Đã nhập phản ánh %(code)s. Hãy đọc lại mã theo dõi này cho người dân.") % {
-        "code": feedback.tracking_code}
+        "code": submission.tracking_code}
 
 
 # --- installable app: offline page, manifest, service worker ------------------------------------

@@ -10,11 +10,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import ValidationFailed
-from feedback.models import Channel
+from workflow.models import Channel
 from metrics.breakdown import BREAKDOWN_KEYS, breakdown
 from metrics.forms import parse_filters
 from metrics.selectors import summary
-from workflow.api import IsStaffMember, request_actor
+from workflow.gate import IsStaffMember, request_actor
 
 ERROR = OpenApiResponse(description='{"message", "code", "fields"}')
 FILTER_PARAMETERS = [

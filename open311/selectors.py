@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.errors import NotFound
 from core.models import Category, Kind
 from feedback import selectors as public
-from feedback.models import Channel, Feedback, Photo
+from workflow.models import Channel, Submission, SubmissionPhoto
 from open311.arguments import RequestQuery
 from open311.formats import ListOf
 from workflow.models import OPEN_STATES, RejectReason, State
@@ -90,15 +90,15 @@ def service_definition(category) -> dict:
 # --- requests -----------------------------------------------------------------------------------
 
 def _requests():
-    first_photo = Photo.objects.filter(feedback=OuterRef("pk")).order_by("position", "pk").values("image")[:1]
+    first_photo = SubmissionPhoto.objects.filter(submission=OuterRef("pk")).order_by("position", "pk").values("image")[:1]
     last_public_event = (public.public_events().filter(case=OuterRef("case"))
                          .order_by("-created_at", "-pk").values("created_at")[:1])
-    return (Feedback.objects.select_related("case", "case__agency", "category", "ward")
+    return (Submission.objects.select_related("case", "case__agency", "category", "ward")
             .annotate(first_photo=Subquery(first_photo), last_public_event_at=Subquery(last_public_event))
             .order_by("-submitted_at", "-pk"))
 
 
-def request_page(query: RequestQuery) -> list[Feedback]:
+def request_page(query: RequestQuery) -> list[Submission]:
     """Newest first: the listed ids (unknown ones left out) or the filtered 90-day window; one page."""
     rows = _requests()
     if query.ids:
@@ -114,19 +114,19 @@ def request_page(query: RequestQuery) -> list[Feedback]:
     return list(rows[first:first + query.page_size])
 
 
-def request_by_code(code: str) -> Feedback:
-    feedback = _requests().filter(tracking_code=(code or "").strip().upper()).first()
-    if feedback is None:
+def request_by_code(code: str) -> Submission:
+    submission = _requests().filter(tracking_code=(code or "").strip().upper()).first()
+    if submission is None:
         raise NotFound(fields={"service_request_id": [_("Không có yêu cầu mã “%(code)s”.") % {"code": code}]})
-    return feedback
+    return submission
 
 
-def request_by_token(token: str) -> Feedback:
+def request_by_token(token: str) -> Submission:
     """The Open311 request whose POST carried this ``Idempotency-Key``."""
-    feedback = Feedback.objects.filter(idempotency_key=token, channel=Channel.OPEN311).only("tracking_code").first()
-    if feedback is None:
+    submission = Submission.objects.filter(idempotency_key=token, channel=Channel.OPEN311).only("tracking_code").first()
+    if submission is None:
         raise NotFound(fields={"token": [_("Không có yêu cầu nào với token này.")]})
-    return feedback
+    return submission
 
 
 def open311_status(case) -> str:
@@ -164,34 +164,34 @@ def _expected(case):
     return case.handling_due_at or case.due_at
 
 
-def _media_url(feedback, build_uri):
-    if not public.shows_content(feedback):
+def _media_url(submission, build_uri):
+    if not public.shows_content(submission):
         return None
-    if feedback.first_photo:
-        return build_uri(default_storage.url(feedback.first_photo))
-    return feedback.media_url or None
+    if submission.first_photo:
+        return build_uri(default_storage.url(submission.first_photo))
+    return submission.media_url or None
 
 
-def request_resource(feedback, *, build_uri) -> dict:
-    """One request as any client may read it (``feedback`` from ``_requests()``)."""
-    case = feedback.case if feedback.case.state != State.MERGED else public.surviving_case(feedback)
-    location = public.public_location(feedback) or {}
+def request_resource(submission, *, build_uri) -> dict:
+    """One request as any client may read it (``submission`` from ``_requests()``)."""
+    case = submission.case if submission.case.state != State.MERGED else public.surviving_case(submission)
+    location = public.public_location(submission) or {}
     return {
-        "service_request_id": feedback.tracking_code,
+        "service_request_id": submission.tracking_code,
         "status": open311_status(case),
         "status_notes": status_notes(case),
-        "service_name": feedback.category.name_vi,
-        "service_code": feedback.category.code,
-        "description": public.public_text(feedback, "description"),
+        "service_name": submission.category.name_vi,
+        "service_code": submission.category.code,
+        "description": public.public_text(submission, "description"),
         "agency_responsible": case.agency.name_vi if case.agency_id else None,
         "service_notice": service_notice(case),
-        "requested_datetime": w3c(feedback.submitted_at),
-        "updated_datetime": w3c(feedback.last_public_event_at or feedback.submitted_at),
+        "requested_datetime": w3c(submission.submitted_at),
+        "updated_datetime": w3c(submission.last_public_event_at or submission.submitted_at),
         "expected_datetime": w3c(_expected(case)),
-        "address": public.public_address(feedback),
-        "address_id": feedback.ward.code if feedback.ward_id else None,
+        "address": public.public_address(submission),
+        "address_id": submission.ward.code if submission.ward_id else None,
         "zipcode": None,
         "lat": location.get("latitude"),
         "long": location.get("longitude"),
-        "media_url": _media_url(feedback, build_uri),
+        "media_url": _media_url(submission, build_uri),
     }

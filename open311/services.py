@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import PaknError, PermissionDenied, ValidationFailed
 from feedback import services as intake
-from feedback.models import Channel
+from workflow.models import Channel
 from feedback.serializers import validated_submission
 from open311.arguments import argument
 from open311.models import DEFAULT_POST_RATE, Open311Client, hash_client_key

@@ -106,12 +106,12 @@ def service_definition(request, code):
 
 
 def _filed(request, result):
-    feedback = result.feedback
+    submission = result.submission
     return ListOf("request", [{
-        "service_request_id": feedback.tracking_code,
-        "service_notice": selectors.service_notice(feedback.case),
+        "service_request_id": submission.tracking_code,
+        "service_notice": selectors.service_notice(submission.case),
         "account_id": None,
-        "private_url": request.build_absolute_uri(intake.private_path(feedback.tracking_code, result.private_key)),
+        "private_url": request.build_absolute_uri(intake.private_path(submission.tracking_code, result.private_key)),
     }])
 
 
@@ -131,12 +131,12 @@ def requests(request):
 
 @endpoint("GET")
 def request_detail(request, request_id):
-    feedback = selectors.request_by_code(request_id)
+    submission = selectors.request_by_code(request_id)
     return "service_requests", ListOf("request", [
-        selectors.request_resource(feedback, build_uri=request.build_absolute_uri)])
+        selectors.request_resource(submission, build_uri=request.build_absolute_uri)])
 
 
 @endpoint("GET")
 def token(request, token):
-    feedback = selectors.request_by_token(token)
-    return "service_requests", ListOf("request", [{"service_request_id": feedback.tracking_code, "token": token}])
+    submission = selectors.request_by_token(token)
+    return "service_requests", ListOf("request", [{"service_request_id": submission.tracking_code, "token": token}])

@@ -13,9 +13,9 @@ from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw
 
 from core.images import process_image
-from feedback.models import Feedback, Photo
 from notifications.models import OutboxMessage
-from tests.factories import PASSWORD, make_feedback
+from workflow.models import Submission, SubmissionPhoto
+from tests.factories import PASSWORD, make_submission
 from workflow import services
 from workflow.actors import staff_actor
 from workflow.models import State
@@ -90,7 +90,7 @@ def street_photo():
 
 def attach_photo(submission, media):
     processed = street_photo()
-    photo = Photo(feedback=submission, width=processed.width, height=processed.height,
+    photo = SubmissionPhoto(submission=submission, width=processed.width, height=processed.height,
                   source_format=processed.source_format)
     photo.image.save("street.jpg", ContentFile(processed.content), save=False)
     photo.thumbnail.save("street-thumb.jpg", ContentFile(processed.thumbnail), save=False)
@@ -100,13 +100,13 @@ def attach_photo(submission, media):
 
 def sample_cases(world, media):
     reception = staff_actor(world.receptionist)
-    lamp = make_feedback(category=world.category, ward=world.ward, title="Đèn đường hỏng trước số 12 Nguyễn Trãi",
+    lamp = make_submission(category=world.category, ward=world.ward, title="Đèn đường hỏng trước số 12 Nguyễn Trãi",
                          description="Đèn đường trước nhà số 12 đã tắt một tuần, buổi tối rất tối và nguy hiểm.",
                          contact_name="Nguyễn Văn An", contact_phone="0912345678",
                          latitude="21.186100", longitude="106.076300", address="12 Nguyễn Trãi")
     attach_photo(lamp, media)
-    make_feedback(category=world.category, ward=world.ward, title="Rác thải đổ xuống kênh Ngũ Huyện Khê")
-    canal = make_feedback(category=world.category, title="Ổ gà lớn trên đường Lý Thái Tổ").case
+    make_submission(category=world.category, ward=world.ward, title="Rác thải đổ xuống kênh Ngũ Huyện Khê")
+    canal = make_submission(category=world.category, title="Ổ gà lớn trên đường Lý Thái Tổ").case
     services.case_route(case=canal, actor=reception, agency=world.department)
     return lamp.case
 
@@ -214,7 +214,7 @@ def test_reception_enters_a_phoned_in_pakn_from_its_page(world, tmp_media, live_
     phone.click("#officer-entry-submit")
     phone.wait_for_url(f"{base}/staff/cases/**")
 
-    submission = Feedback.objects.get()
+    submission = Submission.objects.get()
     assert (submission.channel, submission.entered_by, submission.device_class) == (
         "hotline", world.receptionist, "unknown")
     assert submission.title == "Cột điện nghiêng trước trường tiểu học Suối Hoa"
@@ -243,11 +243,11 @@ def test_a_counter_entry_shows_its_mistake_then_takes_the_visitors_photo(world, 
     phone.fill("#id_contact_phone", "12345")
     phone.click("#officer-entry-submit")
     phone.wait_for_selector("#field-contact_phone.has-error")
-    assert not Feedback.objects.exists()
+    assert not Submission.objects.exists()
 
     phone.fill("#id_contact_phone", "0912345678")
     phone.set_input_files("#id_photos", str(photo))
     phone.click("#officer-entry-submit")
     phone.wait_for_url(f"{base}/staff/cases/**")
-    submission = Feedback.objects.get()
+    submission = Submission.objects.get()
     assert (submission.channel, submission.kind, submission.photos.count()) == ("counter", "procedure", 1)

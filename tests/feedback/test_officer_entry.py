@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 
-from feedback.models import Feedback, Photo
+from workflow.models import Submission, SubmissionPhoto
 from notifications.models import OutboxMessage
 from tests.factories import PASSWORD
 from tests.feedback import CONTACT, PHONE_UA, media_files, post_json, procedure_json, upload
@@ -36,7 +36,7 @@ def phoned_in(world, **overrides):
 
 
 def assert_nothing_created():
-    assert not Feedback.objects.exists() and not Case.objects.exists() and not CaseEvent.objects.exists()
+    assert not Submission.objects.exists() and not Case.objects.exists() and not CaseEvent.objects.exists()
     assert not OutboxMessage.objects.exists()
 
 
@@ -74,20 +74,20 @@ def test_a_phoned_in_pakn_opens_a_case_entered_by_the_officer(client, world, med
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(PAGE, phoned_in(world), HTTP_USER_AGENT=PHONE_UA)
 
-    feedback = Feedback.objects.get()
-    assert response.status_code == 303 and response["Location"] == f"/staff/cases/{feedback.case_id}/"
-    assert (feedback.channel, feedback.device_class, feedback.entered_by) == ("hotline", "unknown", world.receptionist)
-    assert feedback.title == "Cột điện nghiêng trước trường tiểu học Suối Hoa"
-    assert feedback.kind == "on_site" and not feedback.photos.exists()
-    assert feedback.case.state == "submitted" and feedback.case.reception_due_at is not None
-    event = feedback.case.events.get()
+    submission = Submission.objects.get()
+    assert response.status_code == 303 and response["Location"] == f"/staff/cases/{submission.case_id}/"
+    assert (submission.channel, submission.device_class, submission.entered_by) == ("hotline", "unknown", world.receptionist)
+    assert submission.title == "Cột điện nghiêng trước trường tiểu học Suối Hoa"
+    assert submission.kind == "on_site" and not submission.photos.exists()
+    assert submission.case.state == "submitted" and submission.case.reception_due_at is not None
+    event = submission.case.events.get()
     assert event.data == {"channel": "hotline", "entered_by": "tiepnhan"} and event.device_class == "unknown"
     # The citizen gets the tracking code by SMS, through the outbox.
     sms = OutboxMessage.objects.get(channel="sms")
-    assert sms.to == "0912345678" and feedback.tracking_code in sms.body_text and sms.kind == "received"
+    assert sms.to == "0912345678" and submission.tracking_code in sms.body_text and sms.kind == "received"
 
     case_page = client.get(response["Location"]).content.decode()
-    assert feedback.tracking_code in case_page and "cán bộ tiepnhan nhập" in case_page
+    assert submission.tracking_code in case_page and "cán bộ tiepnhan nhập" in case_page
     assert "Đường dây nóng" in case_page
 
 
@@ -96,9 +96,9 @@ def test_a_counter_visit_keeps_the_photos_the_visitor_brought(client, world, med
     response = client.post(PAGE, phoned_in(world, channel="counter", title="Rác thải ven kênh",
                                            photos=[upload(), upload(name="b.jpg")]))
     assert response.status_code == 303
-    feedback = Feedback.objects.get()
-    assert (feedback.channel, feedback.title) == ("counter", "Rác thải ven kênh")
-    assert feedback.photos.count() == 2 and len(media_files(media)) == 4
+    submission = Submission.objects.get()
+    assert (submission.channel, submission.title) == ("counter", "Rác thải ven kênh")
+    assert submission.photos.count() == 2 and len(media_files(media)) == 4
 
 
 def test_without_a_phone_no_sms_and_anonymous_keeps_no_contact(client, world, media):
@@ -106,7 +106,7 @@ def test_without_a_phone_no_sms_and_anonymous_keeps_no_contact(client, world, me
     client.post(PAGE, phoned_in(world, contact_phone="", contact_email=""))
     client.post(PAGE, phoned_in(world, anonymous="on", idempotency_key="call-2026-0002"))
     assert not OutboxMessage.objects.exists()
-    anonymous = Feedback.objects.get(anonymous=True)
+    anonymous = Submission.objects.get(anonymous=True)
     assert (anonymous.contact_name, anonymous.contact_phone, anonymous.contact_email) == ("", "", "")
 
 
@@ -125,7 +125,7 @@ def test_a_double_click_makes_one_case(client, world, media):
     first = client.post(PAGE, phoned_in(world))
     second = client.post(PAGE, phoned_in(world))
     assert first["Location"] == second["Location"]
-    assert Feedback.objects.count() == 1
+    assert Submission.objects.count() == 1
 
 
 # --- the API --------------------------------------------------------------------------------------
@@ -139,9 +139,9 @@ def test_reception_may_enter_hotline_and_counter_through_the_api(client, world, 
     response = post_json(client, procedure_json(world, channel=channel, device="mobile"),
                          HTTP_AUTHORIZATION=token_for(world.receptionist))
     assert response.status_code == 201, response.json()
-    feedback = Feedback.objects.get(tracking_code=response.json()["tracking_code"])
-    assert (feedback.channel, feedback.entered_by, feedback.device_class) == (channel, world.receptionist, "unknown")
-    assert feedback.case.events.get().data == {"channel": channel, "entered_by": "tiepnhan"}
+    submission = Submission.objects.get(tracking_code=response.json()["tracking_code"])
+    assert (submission.channel, submission.entered_by, submission.device_class) == (channel, world.receptionist, "unknown")
+    assert submission.case.events.get().data == {"channel": channel, "entered_by": "tiepnhan"}
 
 
 def test_reception_signed_in_in_the_browser_may_post_with_its_csrf_token(world, media):
@@ -150,12 +150,12 @@ def test_reception_signed_in_in_the_browser_may_post_with_its_csrf_token(world, 
     browser = Client(enforce_csrf_checks=True)
     signed_in(browser, world.receptionist)
     refused = post_json(browser, procedure_json(world, channel="hotline"))
-    assert refused.status_code == 403 and not Feedback.objects.exists()
+    assert refused.status_code == 403 and not Submission.objects.exists()
     browser.get("/staff/nhap-phan-anh/")
     response = post_json(browser, procedure_json(world, channel="hotline"),
                          HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value)
     assert response.status_code == 201
-    assert Feedback.objects.get().entered_by == world.receptionist
+    assert Submission.objects.get().entered_by == world.receptionist
 
 
 @pytest.mark.parametrize("who", ["officer", "province_supervisor", "nobody", None])

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from feedback.models import Feedback
+from workflow.models import Submission
 from open311.models import Open311Client, hash_client_key
 from open311.services import client_create
 from tests.factories import UserFactory
@@ -64,7 +64,7 @@ def test_revoking_in_the_admin_refuses_the_key_at_once(client, admin, world, app
     app_client.refresh_from_db()
     assert not app_client.is_active and app_client.revoked_at is not None
     errors(post_request(client, request_arguments(world)), "json", 403)
-    assert not Feedback.objects.exists()
+    assert not Submission.objects.exists()
 
 
 def test_the_admin_is_closed_to_officials(client, world):
@@ -112,7 +112,7 @@ def test_a_client_over_its_post_rate_gets_429_and_files_nothing_more(client, wor
     response = post_request(client, request_arguments(world, key="small-app-key-0001"), "xml")
     [(code, description)] = errors(response, "xml", 429)
     assert int(response["Retry-After"]) >= 1 and "giây" in description
-    assert Feedback.objects.count() == 2
+    assert Submission.objects.count() == 2
 
 
 def test_each_client_has_its_own_post_budget(client, world, media):

@@ -12,7 +12,7 @@ import requests as http
 from georeport import GeoReport
 from PIL import Image
 
-from feedback.models import Feedback
+from workflow.models import Submission
 from tests.feedback import CONTACT, PHONE_UA
 from tests.open311 import DEMO_KEY
 from tests.workflow.builders import act
@@ -87,7 +87,7 @@ def test_georeport_follows_a_filed_request_to_its_answer(root, world, fmt):
     assert [r["service_request_id"] for r in as_list(filtered)] == [code]
 
     # Staff answer it: the client sees it closed, with the answer.
-    case = Feedback.objects.get(tracking_code=code).case
+    case = Submission.objects.get(tracking_code=code).case
     services.case_route(case=case, actor=act(world.receptionist), agency=world.department)
     services.case_accept(case=case, actor=act(world.officer))
     services.case_answer(case=case, actor=act(world.officer), answer="Đã thay bóng đèn.")

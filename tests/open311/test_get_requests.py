@@ -9,8 +9,8 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from feedback.models import Feedback
-from tests.factories import CategoryFactory, make_feedback
+from workflow.models import Submission
+from tests.factories import CategoryFactory, make_submission
 from tests.feedback import CONTACT
 from tests.open311 import (BASE, DEMO_KEY, REQUEST_FIELDS, children, errors, filed_id, json_body, post_request,
                            request_arguments, xml_root)
@@ -31,7 +31,7 @@ def frozen():
 
 def submitted(world, days_ago=0, *, category=None, **fields):
     fields.setdefault("publish_consent", True)
-    return make_feedback(category=category or world.category, ward=world.ward,
+    return make_submission(category=category or world.category, ward=world.ward,
                          submitted_at=NOW - timedelta(days=days_ago), **fields)
 
 
@@ -53,30 +53,30 @@ def one(client, code):
 # --- shape -----------------------------------------------------------------------------------------
 
 def test_a_request_has_every_field_in_xml_empty_when_blank(client, world):
-    feedback = submitted(world, latitude="21.186123", longitude="106.076456")
-    root = xml_root(client.get(f"{BASE}/requests/{feedback.tracking_code}.xml"), "service_requests")
+    submission = submitted(world, latitude="21.186123", longitude="106.076456")
+    root = xml_root(client.get(f"{BASE}/requests/{submission.tracking_code}.xml"), "service_requests")
     [request] = root
     assert request.tag == "request" and children(request) == list(REQUEST_FIELDS)
-    assert request.findtext("service_request_id") == feedback.tracking_code
+    assert request.findtext("service_request_id") == submission.tracking_code
     assert request.findtext("status") == "open" and request.findtext("status_notes") == "Chờ tiếp nhận"
     assert request.findtext("lat") == "21.186123" and request.findtext("address_id") == world.ward.code
     assert request.find("zipcode").text is None and request.find("agency_responsible").text is None
 
 
 def test_a_request_in_json_is_a_one_item_array_with_nulls_for_blanks(client, world):
-    feedback = submitted(world)
-    body = get_json(client, f"requests/{feedback.tracking_code}")
+    submission = submitted(world)
+    body = get_json(client, f"requests/{submission.tracking_code}")
     assert isinstance(body, list) and len(body) == 1
     request = body[0]
     assert list(request) == list(REQUEST_FIELDS)
     assert request["zipcode"] is None and request["lat"] is None and request["media_url"] is None
     assert request["service_code"] == world.category.code and request["service_name"] == world.category.name_vi
-    assert request["description"] == feedback.description
+    assert request["description"] == submission.description
 
 
 def test_times_are_vietnams_with_their_offset(client, world):
-    feedback = submitted(world, days_ago=2)
-    request = one(client, feedback.tracking_code)
+    submission = submitted(world, days_ago=2)
+    request = one(client, submission.tracking_code)
     assert request["requested_datetime"] == "2026-11-26T09:15:00+07:00"
     for name in ("requested_datetime", "updated_datetime", "expected_datetime"):
         assert W3C_VIETNAM.fullmatch(request[name]), (name, request[name])
@@ -109,9 +109,9 @@ SECRETS = (CONTACT["contact_name"], CONTACT["contact_phone"], CONTACT["contact_e
 def test_no_get_ever_shows_contact_client_key_or_staff(client, world, app_client, media):
     data = request_arguments(world, **{"attribute[publish_consent]": "false"})
     code = filed_id(post_request(client, data, HTTP_IDEMPOTENCY_KEY="app-token-0001"))
-    feedback = Feedback.objects.get(tracking_code=code)
-    services.case_route(case=feedback.case, actor=act(world.receptionist), agency=world.department)
-    services.case_accept(case=feedback.case, actor=act(world.officer))
+    submission = Submission.objects.get(tracking_code=code)
+    services.case_route(case=submission.case, actor=act(world.receptionist), agency=world.department)
+    services.case_accept(case=submission.case, actor=act(world.officer))
     paths = [f"requests/{code}", "requests", "tokens/app-token-0001"]
     for fmt in ("json", "xml"):
         for path in paths:
@@ -135,7 +135,7 @@ def test_with_consent_they_are_shown_and_the_photo_link_works(client, world, app
     assert request["description"].startswith("Đèn đường hỏng trước số 12")
     assert (request["lat"], request["long"], request["address"]) == (21.186123, 106.076456, "12 Nguyễn Trãi")
     assert request["media_url"].startswith("http://testserver/media/photos/")
-    stored = Feedback.objects.get(tracking_code=request["service_request_id"]).photos.get().image.name
+    stored = Submission.objects.get(tracking_code=request["service_request_id"]).photos.get().image.name
     assert request["media_url"] == f"http://testserver/media/{stored}" and (media / stored).is_file()
 
 
@@ -158,9 +158,9 @@ def test_a_clients_photo_link_is_shown_only_with_consent(client, world, app_clie
 # --- states ----------------------------------------------------------------------------------------
 
 def test_a_routed_case_names_its_agency_and_its_handling_deadline(client, world):
-    feedback = submitted(world)
-    case = services.case_route(case=feedback.case, actor=act(world.receptionist), agency=world.department)
-    request = one(client, feedback.tracking_code)
+    submission = submitted(world)
+    case = services.case_route(case=submission.case, actor=act(world.receptionist), agency=world.department)
+    request = one(client, submission.tracking_code)
     assert (request["status"], request["status_notes"]) == ("open", "Đã chuyển xử lý")
     assert request["agency_responsible"] == "Sở Xây dựng"
     expected = case.handling_due_at.astimezone(VN).isoformat(timespec="seconds")
@@ -170,24 +170,24 @@ def test_a_routed_case_names_its_agency_and_its_handling_deadline(client, world)
 
 
 def test_an_answered_request_is_closed_with_the_answer_then_open_again_when_reopened(client, world):
-    feedback = submitted(world, days_ago=1)
-    services.case_route(case=feedback.case, actor=act(world.receptionist), agency=world.department)
-    services.case_accept(case=feedback.case, actor=act(world.officer))
-    services.case_answer(case=feedback.case, actor=act(world.officer), answer="Đã thay bóng đèn.")
-    request = one(client, feedback.tracking_code)
+    submission = submitted(world, days_ago=1)
+    services.case_route(case=submission.case, actor=act(world.receptionist), agency=world.department)
+    services.case_accept(case=submission.case, actor=act(world.officer))
+    services.case_answer(case=submission.case, actor=act(world.officer), answer="Đã thay bóng đèn.")
+    request = one(client, submission.tracking_code)
     assert (request["status"], request["status_notes"]) == ("closed", "Đã trả lời: Đã thay bóng đèn.")
     assert request["expected_datetime"] is None and request["service_notice"] is None
 
-    services.case_reopen(case=feedback.case, actor=citizen_actor(feedback.case_id), reason="Đèn lại hỏng")
-    assert (one(client, feedback.tracking_code)["status"], one(client, feedback.tracking_code)["status_notes"]) == (
+    services.case_reopen(case=submission.case, actor=citizen_actor(submission.case_id), reason="Đèn lại hỏng")
+    assert (one(client, submission.tracking_code)["status"], one(client, submission.tracking_code)["status_notes"]) == (
         "open", "Đang xử lý")
 
 
 def test_a_rejected_request_is_closed_with_the_reason(client, world):
-    feedback = submitted(world)
-    services.case_reject(case=feedback.case, actor=act(world.receptionist), reason_code="complaint",
+    submission = submitted(world)
+    services.case_reject(case=submission.case, actor=act(world.receptionist), reason_code="complaint",
                          message="Đề nghị gửi đơn khiếu nại theo quy định.")
-    request = one(client, feedback.tracking_code)
+    request = one(client, submission.tracking_code)
     assert request["status"] == "closed"
     assert request["status_notes"] == "Từ chối: Khiếu nại, tố cáo: thuộc kênh giải quyết khác"
 
@@ -202,12 +202,12 @@ def test_a_merged_submission_shows_the_case_it_follows_now(client, world):
 
 @pytest.mark.parametrize(("step", "status"), [("withdraw", "closed"), ("request_info", "open")])
 def test_other_states_map_to_open_or_closed(client, world, step, status):
-    feedback = submitted(world)
+    submission = submitted(world)
     if step == "withdraw":
-        services.case_withdraw(case=feedback.case, actor=citizen_actor(feedback.case_id))
+        services.case_withdraw(case=submission.case, actor=citizen_actor(submission.case_id))
     else:
-        services.case_request_info(case=feedback.case, actor=act(world.receptionist), message="Cần ảnh rõ hơn")
-    request = one(client, feedback.tracking_code)
+        services.case_request_info(case=submission.case, actor=act(world.receptionist), message="Cần ảnh rõ hơn")
+    request = one(client, submission.tracking_code)
     assert request["status"] == status
     if step == "request_info":
         assert request["expected_datetime"] is None  # the clock waits for the citizen
@@ -239,8 +239,8 @@ def test_status_filters_open_and_closed(client, world):
 
 
 def test_dates_take_z_an_offset_or_nothing_which_means_vietnam(client, world):
-    feedback = submitted(world, days_ago=10)  # 2026-11-18 09:15 +07:00 = 02:15 Z
-    code = feedback.tracking_code
+    submission = submitted(world, days_ago=10)  # 2026-11-18 09:15 +07:00 = 02:15 Z
+    code = submission.tracking_code
     assert listed(client, start_date="2026-11-18T02:15:00Z", end_date="2026-11-19T00:00:00Z") == [code]
     assert listed(client, start_date="2026-11-18T02:16:00Z", end_date="2026-11-19T00:00:00Z") == []
     assert listed(client, start_date="2026-11-18T09:15:00", end_date="2026-11-18T09:15:00") == [code]

@@ -3,7 +3,7 @@ and refusals that leave nothing behind."""
 import pytest
 
 from core.models import Kind
-from feedback.models import Feedback, Photo
+from workflow.models import Submission, SubmissionPhoto
 from tests.factories import CategoryFactory
 from tests.feedback import DESKTOP_UA, jpeg, media_files, upload
 from tests.open311 import (BASE, DEMO_KEY, children, errors, filed_id, json_body, post_request, request_arguments,
@@ -12,8 +12,8 @@ from workflow.models import Case, CaseEvent
 
 
 def assert_nothing_created(media=None):
-    assert not Feedback.objects.exists() and not Case.objects.exists() and not CaseEvent.objects.exists()
-    assert not Photo.objects.exists()
+    assert not Submission.objects.exists() and not Case.objects.exists() and not CaseEvent.objects.exists()
+    assert not SubmissionPhoto.objects.exists()
     if media is not None:
         assert media_files(media) == []
 
@@ -29,15 +29,15 @@ def test_a_request_with_a_photo_opens_a_case_through_intake(client, world, app_c
     assert body[0]["account_id"] is None
     assert body[0]["service_notice"].startswith("Bộ phận tiếp nhận xem xét")
     assert body[0]["private_url"].startswith(f"http://testserver/theo-doi/{code}/?key=")
-    feedback = Feedback.objects.get(tracking_code=code)
-    assert (feedback.channel, feedback.device_class, feedback.kind) == ("open311", "mobile", "on_site")
-    assert feedback.category == world.category and feedback.ward == world.ward
-    assert feedback.title == "Đèn đường hỏng trước số 12 Nguyễn Trãi"  # the description's first line
-    assert (feedback.contact_name, feedback.contact_phone, feedback.contact_email) == (
+    submission = Submission.objects.get(tracking_code=code)
+    assert (submission.channel, submission.device_class, submission.kind) == ("open311", "mobile", "on_site")
+    assert submission.category == world.category and submission.ward == world.ward
+    assert submission.title == "Đèn đường hỏng trước số 12 Nguyễn Trãi"  # the description's first line
+    assert (submission.contact_name, submission.contact_phone, submission.contact_email) == (
         "Nguyễn Thị Hoa", "0912345678", "hoa.nguyen@example.vn")
-    assert feedback.publish_consent and not feedback.anonymous
-    assert str(feedback.latitude) == "21.186123" and feedback.address == "12 Nguyễn Trãi"
-    assert feedback.photos.count() == 1 and len(media_files(media)) == 2  # photo and thumbnail
+    assert submission.publish_consent and not submission.anonymous
+    assert str(submission.latitude) == "21.186123" and submission.address == "12 Nguyễn Trãi"
+    assert submission.photos.count() == 1 and len(media_files(media)) == 2  # photo and thumbnail
 
 
 def test_the_client_is_named_in_the_case_log_and_shown_to_staff(client, world, app_client, media):
@@ -47,7 +47,7 @@ def test_the_client_is_named_in_the_case_log_and_shown_to_staff(client, world, a
     assert event.data == {"channel": "open311", "client": "Demo Open311"}
 
     client.force_login(world.receptionist)
-    case_id = Feedback.objects.get(tracking_code=code).case_id
+    case_id = Submission.objects.get(tracking_code=code).case_id
     detail = client.get(f"/api/v1/cases/{case_id}/").json()
     assert detail["submissions"][0]["channel"] == "open311"
     assert detail["events"][0]["data"]["client"] == "Demo Open311"
@@ -62,30 +62,30 @@ def test_a_form_urlencoded_request_answers_in_xml(client, world, app_client, med
     assert request.tag == "request"
     assert children(request) == ["service_request_id", "service_notice", "account_id", "private_url"]
     assert request.findtext("account_id") is None or request.findtext("account_id") == ""
-    feedback = Feedback.objects.get(tracking_code=request.findtext("service_request_id"))
-    assert (feedback.kind, feedback.device_class) == ("procedure", "desktop")
+    submission = Submission.objects.get(tracking_code=request.findtext("service_request_id"))
+    assert (submission.kind, submission.device_class) == ("procedure", "desktop")
 
 
 def test_a_single_kind_service_needs_no_kind_attribute(client, world, app_client, media):
     CategoryFactory(code="chieu-sang", kinds=["on_site"])
     data = request_arguments(world, service_code="chieu-sang", **{"attribute[kind]": None})
     code = filed_id(post_request(client, data))
-    assert Feedback.objects.get(tracking_code=code).kind == "on_site"
+    assert Submission.objects.get(tracking_code=code).kind == "on_site"
 
 
 def test_a_photo_link_stands_in_for_a_photo_and_is_kept_unfetched(client, world, app_client, media):
     data = request_arguments(world, with_photo=False, media_url="https://cdn.example.vn/anh/den-hong.jpg")
     code = filed_id(post_request(client, data))
-    feedback = Feedback.objects.get(tracking_code=code)
-    assert feedback.media_url == "https://cdn.example.vn/anh/den-hong.jpg"
-    assert not feedback.photos.exists() and media_files(media) == []
+    submission = Submission.objects.get(tracking_code=code)
+    assert submission.media_url == "https://cdn.example.vn/anh/den-hong.jpg"
+    assert not submission.photos.exists() and media_files(media) == []
 
 
 def test_an_anonymous_request_keeps_no_contact(client, world, app_client, media):
     code = filed_id(post_request(client, request_arguments(world, **{"attribute[anonymous]": "true"})))
-    feedback = Feedback.objects.get(tracking_code=code)
-    assert feedback.anonymous
-    assert (feedback.contact_name, feedback.contact_phone, feedback.contact_email) == ("", "", "")
+    submission = Submission.objects.get(tracking_code=code)
+    assert submission.anonymous
+    assert (submission.contact_name, submission.contact_phone, submission.contact_email) == ("", "", "")
 
 
 @pytest.mark.parametrize("location", [
@@ -107,7 +107,7 @@ def test_a_resend_with_the_same_idempotency_key_gets_the_first_answer(client, wo
     assert filed_id(again, "xml") == code
     assert xml_root(again, "service_requests").find("request").findtext("private_url") == \
         json_body(first)[0]["private_url"]
-    assert Feedback.objects.count() == 1 and Case.objects.count() == 1 and Photo.objects.count() == 1
+    assert Submission.objects.count() == 1 and Case.objects.count() == 1 and SubmissionPhoto.objects.count() == 1
     assert CaseEvent.objects.count() == 1
 
 
@@ -116,7 +116,7 @@ def test_the_same_key_with_other_content_is_refused_and_changes_nothing(client, 
     other = request_arguments(world, description="Một việc khác hẳn")
     [(code, description)] = errors(post_request(client, other, HTTP_IDEMPOTENCY_KEY="app-7f3a-0002"), "json", 409)
     assert "Idempotency-Key" in description
-    assert Feedback.objects.count() == 1 and Photo.objects.count() == 1
+    assert Submission.objects.count() == 1 and SubmissionPhoto.objects.count() == 1
 
 
 def test_a_malformed_idempotency_key_is_400(client, world, app_client, media):
