@@ -58,3 +58,11 @@ class Throttled(PaknError):
     def __init__(self, message=None, *, wait_seconds=None, **kwargs):
         super().__init__(message, **kwargs)
         self.wait_seconds = wait_seconds
+
+
+class ServiceUnavailable(PaknError):
+    """A service the change needs (the photo store) does not answer; nothing was saved."""
+
+    status = 503
+    code = "unavailable"
+    default_message = _("Hệ thống tạm thời không lưu được dữ liệu. Vui lòng thử lại sau ít phút.")

@@ -5,7 +5,6 @@ a staff member's username, no exact position or address of an anonymous submitte
 submitter's text and photos only where they consented to publish. The submitter's own view, opened
 with the private key, adds what they sent and what they can do now.
 """
-from django.core.files.storage import default_storage
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,20 +14,15 @@ from workflow import selectors as workflow_selectors
 from workflow import transitions
 from workflow.actors import citizen_actor
 from workflow.models import OPEN_STATES, CaseEvent, RejectReason, State, Submission, SubmissionPhoto
+from workflow.photos import answer_photos_are_public, photo_links, stored_photo_url, submission_photos_are_public
 
 MAX_MERGE_HOPS = 20
 ANONYMOUS_COORDINATE_DIGITS = 3  # about 100 m: the street, not the house
-ANSWER_SHOWN_STATES = (State.ANSWERED, State.CLOSED)
 HIDDEN_FROM_HOME = (State.REJECTED, State.WITHDRAWN, State.MERGED)
 
 
 def _local(moment):
     return timezone.localtime(moment) if moment else None
-
-
-def _url(name, build_uri):
-    url = default_storage.url(name)
-    return build_uri(url) if build_uri else url
 
 
 def submission_by_code(code: str) -> Submission | None:
@@ -96,8 +90,9 @@ def _location(submission, *, exact=False):
 # --- what the public may see of a submission: one rule for the public page, its API and Open311 ---
 
 def shows_content(submission) -> bool:
-    """The submitter's own words, position and photos are public only with their consent."""
-    return submission.publish_consent
+    """The submitter's own words and position are public on the same consent that opens their
+    photos (``workflow.photos``): only when they consented to publish."""
+    return submission_photos_are_public(submission)
 
 
 def public_text(submission, field) -> str | None:
@@ -118,8 +113,8 @@ def public_address(submission) -> str | None:
 
 
 def public_answer_text(case) -> str | None:
-    """The answer once it is published (answered or closed; a reopened case's old answer is not)."""
-    return case.answer if case.state in ANSWER_SHOWN_STATES and case.answered_at else None
+    """The answer once it is published (``Case.answer_published``), else None."""
+    return case.answer if case.answer_published else None
 
 
 def public_events():
@@ -128,15 +123,15 @@ def public_events():
 
 
 def _photos(submission, build_uri):
-    return [{"url": _url(photo.image.name, build_uri), "thumbnail_url": _url(photo.thumbnail.name, build_uri)}
-            for photo in submission.photos.all()]
+    public = submission_photos_are_public(submission)
+    return [photo_links(photo, public=public, build_uri=build_uri) for photo in submission.photos.all()]
 
 
 def _answer(case, build_uri):
-    if public_answer_text(case) is None:
+    if not case.answer_published:
         return None
-    photos = [{"url": _url(p.image.name, build_uri), "thumbnail_url": _url(p.thumbnail.name, build_uri)}
-              for p in case.result_photos.order_by("created_at", "pk")]
+    public = answer_photos_are_public(case)
+    photos = [photo_links(p, public=public, build_uri=build_uri) for p in case.result_photos.order_by("created_at", "pk")]
     return {"text": case.answer, "answered_at": _local(case.answered_at),
             "agency": case.agency.name if case.agency_id else None, "photos": photos}
 
@@ -234,7 +229,8 @@ def recent_public_cases(limit=10) -> list[dict]:
         "category": _named(row.category),
         "ward": _named(row.ward),
         "submitted_at": _local(row.submitted_at),
-        "thumbnail_url": default_storage.url(row.first_thumbnail) if row.first_thumbnail else None,
+        "thumbnail_url": stored_photo_url(row.first_thumbnail, public=submission_photos_are_public(row))
+        if row.first_thumbnail else None,
     } for row in rows]
 
 

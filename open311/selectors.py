@@ -5,7 +5,6 @@ position, address and photos only with the submitter's consent, an anonymous sub
 rounded and address never shown) plus Open311's own fields. Never a name, phone, email, key,
 client or staff username. Lists are read in a fixed number of queries whatever their length.
 """
-from django.core.files.storage import default_storage
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,10 +12,10 @@ from django.utils.translation import gettext as _
 from core.errors import NotFound
 from core.models import Category, Kind
 from feedback import selectors as public
-from workflow.models import Channel, Submission, SubmissionPhoto
 from open311.arguments import RequestQuery
 from open311.formats import ListOf
-from workflow.models import OPEN_STATES, RejectReason, State
+from workflow.models import OPEN_STATES, Channel, RejectReason, State, Submission, SubmissionPhoto
+from workflow.photos import stored_photo_url
 from workflow.working_time import LOCAL_TZ
 
 SERVICE_TYPE = "realtime"
@@ -168,7 +167,7 @@ def _media_url(submission, build_uri):
     if not public.shows_content(submission):
         return None
     if submission.first_photo:
-        return build_uri(default_storage.url(submission.first_photo))
+        return stored_photo_url(submission.first_photo, public=True, build_uri=build_uri)
     return submission.media_url or None
 
 
