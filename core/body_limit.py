@@ -12,8 +12,8 @@ One limit (``PAKN_REQUEST_MAX_BYTES``) and one answer (:func:`too_large_reply`) 
 3. ``core.middleware.RequestBodyLimitMiddleware`` (Django): WSGI and the test client.
 
 The answer is the API's JSON error shape under ``/api/``, a page in the site's layout for a
-browser, JSON otherwise. Another door with its own error format (Open311 under ``/open311/``)
-registers it once with :func:`register_error_body` from its ``AppConfig.ready``.
+browser, JSON otherwise. A door with its own error format registers it once with
+:func:`register_error_body` from its ``AppConfig.ready`` (Open311 does, for ``/open311/``).
 """
 from __future__ import annotations
 
@@ -27,17 +27,17 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-# path prefix -> render(status, message, headers) -> (content type, body bytes)
-ErrorBodyRenderer = Callable[[int, str, Mapping[str, str]], "tuple[str, bytes]"]
+# path prefix -> render(status, message, path, headers) -> (content type, body bytes)
+ErrorBodyRenderer = Callable[[int, str, str, Mapping[str, str]], "tuple[str, bytes]"]
 _ERROR_BODIES: dict[str, ErrorBodyRenderer] = {}
 
 
 def register_error_body(prefix: str, render: ErrorBodyRenderer) -> None:
     """Let a door answer the server's own refusals (413) in its documented format.
 
-    ``render(status, message, headers)`` gets the request's headers (lower-case names) and
-    returns ``(content_type, body)``; it must not touch the database (it may run in the server's
-    event loop, before the request reaches Django).
+    ``render(status, message, path, headers)`` gets the request's path and headers (lower-case
+    names) and returns ``(content_type, body)``; it must not touch the database (it may run in the
+    server's event loop, before the request reaches Django).
     """
     _ERROR_BODIES[prefix] = render
 
@@ -122,7 +122,7 @@ def too_large_reply(path: str, headers: Mapping[str, str], *, request=None) -> R
         message = too_large_message()
         for prefix, render in _ERROR_BODIES.items():
             if path.startswith(prefix):
-                content_type, body = render(413, message, headers)
+                content_type, body = render(413, message, path, headers)
                 return Reply(413, content_type, body)
         if wants_html(path, headers):
             context = {"message": message, "SITE_NAME": settings.PAKN_SITE_NAME}

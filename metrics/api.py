@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from core.devices import DeviceClass
 from core.errors import ValidationFailed
+from workflow.models import Channel
 from metrics.breakdown import BREAKDOWN_KEYS, breakdown
 from metrics.forms import parse_filters
 from metrics.selectors import summary

@@ -101,7 +101,7 @@ def test_a_browser_posting_a_page_form_gets_the_page_in_its_language():
 
 def test_a_door_with_its_own_error_format_answers_in_it(monkeypatch):
     monkeypatch.setattr(body_limit, "_ERROR_BODIES", {})
-    register_error_body("/open311/", lambda status, message, headers: (
+    register_error_body("/open311/", lambda status, message, path, headers: (
         "application/json; charset=utf-8", json.dumps([{"code": status, "description": message}]).encode()))
     reply = too_large_reply("/open311/v2/requests.json", {})
     assert reply.status == 413

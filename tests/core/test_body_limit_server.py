@@ -118,3 +118,18 @@ def test_a_malformed_multipart_body_is_a_json_error_in_the_apis_shape(server):
         assert status == 400
         assert headers["content-type"] == "application/json"
         assert set(json.loads(answer)) == {"message", "code", "fields"}
+
+
+@pytest.mark.parametrize(("path", "content_type"), [("/open311/v2/requests.json", "application/json; charset=utf-8"),
+                                                    ("/open311/v2/requests.xml", "text/xml; charset=utf-8")])
+def test_an_open311_upload_over_the_limit_is_refused_at_once_in_open311s_format(server, path, content_type):
+    port, _process = server
+    with _connect(port) as sock:
+        sock.sendall(_head(path, Content_Length=200 * MIB))
+        status, headers, body = _read_response(sock)
+    assert (status, headers["content-type"]) == (413, content_type)
+    if path.endswith(".json"):
+        assert json.loads(body) == [{"code": 413, "description": "Dữ liệu gửi lên quá lớn (tối đa 55 MB)."}]
+    else:
+        assert body.startswith(b'<?xml version="1.0" encoding="utf-8"?>')
+        assert b"<errors><error><code>413</code>" in body

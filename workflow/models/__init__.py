@@ -8,12 +8,13 @@ from workflow.models.organisation import Agency, AgencyKind, Membership, Role
 from workflow.models.policies import CalendarDay, DeadlinePolicy, Priority, RoutingRule
 from workflow.models.cases import (OPEN_STATES, RESPONDED_STATES, RESUMABLE_STATES, ActorKind, Case, CaseEvent,
                                    CasePhoto, Rating, RejectReason, State)
-from workflow.models.submissions import Channel, ContactRead, Submission, SubmissionPhoto, hash_private_key
+from workflow.models.submissions import (OFFICER_CHANNELS, Channel, ContactRead, Submission, SubmissionPhoto,
+                                         hash_private_key)
 
 __all__ = [
     "Agency", "AgencyKind", "Membership", "Role",
     "CalendarDay", "DeadlinePolicy", "Priority", "RoutingRule",
     "OPEN_STATES", "RESPONDED_STATES", "RESUMABLE_STATES", "ActorKind", "Case", "CaseEvent", "CasePhoto", "Rating",
     "RejectReason", "State",
-    "Channel", "ContactRead", "Submission", "SubmissionPhoto", "hash_private_key",
+    "OFFICER_CHANNELS", "Channel", "ContactRead", "Submission", "SubmissionPhoto", "hash_private_key",
 ]
