@@ -123,7 +123,7 @@ class SubmissionSerializer(serializers.Serializer):
     device_class = serializers.CharField()
     submitted_at = serializers.DateTimeField()
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(NULLABLE_STRING)
     def get_entered_by(self, submission):
         """The officer who typed in a PAKN received by telephone or at the counter."""
         return submission.entered_by.get_username() if submission.entered_by_id else None
