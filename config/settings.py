@@ -19,6 +19,8 @@ _INSECURE_KEY = "insecure-local-only-key-change-me"
 SECRET_KEY = env("DJANGO_SECRET_KEY", _INSECURE_KEY)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# A refused form is a Vietnamese page in the site's layout (JSON under /api/), never Django's own.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
 if not DEBUG and not env_bool("PAKN_ALLOW_INSECURE", False):
     if SECRET_KEY == _INSECURE_KEY:

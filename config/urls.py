@@ -27,6 +27,12 @@ urlpatterns = [
     path("", include("feedback.urls")),
 ]
 
+# Error pages: Vietnamese pages in the site's layout, JSON under /api/ and /open311/.
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"
+
 if settings.PAKN_SERVE_MEDIA:
     # One-machine setups serve photos themselves (Django's static() helper would do nothing
     # with DEBUG off); behind a proxy or with object storage, turn this off.

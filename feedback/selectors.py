@@ -204,6 +204,7 @@ def private_case(feedback, *, build_uri=None) -> dict:
         "timeline": _timeline(feedback, case, with_messages=True),
         "rejection": _rejection(case, with_message=True),
         "rating": case.rating or None,
+        "version": case.version,
         "actions": available_citizen_actions(feedback, case),
         "info_request": _last_info_request(case) if case.state == State.NEEDS_INFO else None,
     })

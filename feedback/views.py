@@ -111,6 +111,13 @@ def public_case(request, code):
     return render(request, "feedback/public.html", {"case": selectors.public_case(feedback)})
 
 
+# The private page's forms and links: the page's address carries the key, so it goes to no one.
+# "strict-origin" (rather than "no-referrer") keeps the Origin header on the page's own form posts,
+# which CSRF protection checks, and tells a map tile server only the site's origin.
+PRIVATE_REFERRER_POLICY = "strict-origin"
+LIVE_PART = "live"
+
+
 @require_http_methods(["GET", "POST"])
 def private_case(request, code):
     key = request.GET.get("key") or request.POST.get("key") or ""
@@ -125,12 +132,18 @@ def private_case(request, code):
         if isinstance(outcome, HttpResponse):
             return outcome
         failed, status = outcome
-    response = render(request, "feedback/private.html", _private_context(request, feedback, key, failed),
-                      status=status)
-    # The page carries the private key: never stored by a shared cache, never sent on as a referrer.
+    # The live part is what changes with the case: the page swaps it in when the case moves.
+    live_only = request.method == "GET" and request.GET.get("part") == LIVE_PART
+    template = "feedback/_private_live.html" if live_only else "feedback/private.html"
+    response = render(request, template, _private_context(request, feedback, key, failed), status=status)
+    return _private_headers(response)
+
+
+def _private_headers(response):
+    """The page carries the private key: never stored by a shared cache, never sent on as a referrer."""
     add_never_cache_headers(response)
     patch_cache_control(response, private=True)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = PRIVATE_REFERRER_POLICY
     return response
 
 
@@ -170,7 +183,9 @@ def _private_context(request, feedback, key, failed):
     return {
         "case": case, "key": key, "private_link": link, "forms": forms, "failed_action": getattr(failed, "action", ""),
         "actions": set(case.get("actions") or ()), "is_new": request.GET.get("new") == "1",
-        "action_url": services.private_path(feedback.tracking_code, key),
+        # Forms post to the address without the key (it travels in a hidden field), so the key
+        # stays out of the request line that proxies log.
+        "action_url": reverse("feedback:private", kwargs={"code": feedback.tracking_code}),
     }
 
 
