@@ -72,6 +72,8 @@ class Feedback(models.Model):
             models.Index(fields=["submitted_at", "device_class"], name="feedback_period_device"),
             # The mobile handling indicator reads only this index (bench/metrics.py).
             models.Index(fields=["device_class", "submitted_at", "case"], name="feedback_device_period_case"),
+            # "Similar feedback nearby": a latitude/longitude box before the exact distance.
+            models.Index(fields=["latitude", "longitude"], name="feedback_position"),
         ]
 
     def __str__(self):

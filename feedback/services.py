@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, NotFound, PaknError, ValidationFailed
+from core.geo import province_bounds
 from core.images import ProcessedImage, process_image
 from core.photo_files import delete_files, store_image_files
 from core.models import Kind
@@ -202,12 +203,20 @@ def _replay(idempotency_key, fingerprint) -> SubmissionResult | None:
 # --- submitting ------------------------------------------------------------------------------
 
 def _with_photo_location(fields: dict, processed) -> dict:
-    """Offer the first photo's GPS position as the location when no coordinates were given."""
+    """Offer the first photo's GPS position as the location when no coordinates were given.
+
+    Only a position inside the province (``PAKN_PROVINCE_BOUNDS``) is taken: a photo taken on a
+    trip abroad says nothing about where the problem is. An ignored position is remembered as
+    ``photo_location_ignored`` so the refusal for a missing location can say why.
+    """
+    fields = {**fields, "location_from_photo": False, "photo_location_ignored": False}
     if fields.get("latitude") is not None or fields.get("longitude") is not None:
-        return {**fields, "location_from_photo": False}
+        return fields
     gps = next((image.gps for image in processed if image.gps), None)
     if gps is None:
-        return {**fields, "location_from_photo": False}
+        return fields
+    if not province_bounds().contains(*gps):
+        return {**fields, "photo_location_ignored": True}
     latitude, longitude = (Decimal(str(value)).quantize(COORDINATE_STEP, ROUND_HALF_UP) for value in gps)
     return {**fields, "latitude": latitude, "longitude": longitude, "location_from_photo": True}
 
@@ -224,8 +233,10 @@ def _require_location(fields: dict) -> None:
     if fields["kind"] != Kind.ON_SITE:
         return
     if fields.get("latitude") is None and not (fields.get("address") or "").strip() and not fields.get("ward"):
-        raise ValidationFailed(fields={"location": [
-            _("Cho biết vị trí: chọn trên bản đồ, nhập địa chỉ hoặc chọn phường/xã.")]})
+        message = _("Cho biết vị trí: chọn trên bản đồ, nhập địa chỉ hoặc chọn phường/xã.")
+        if fields.get("photo_location_ignored"):
+            message = _("Vị trí trong ảnh nằm ngoài tỉnh nên không được dùng. %(ask)s") % {"ask": message}
+        raise ValidationFailed(fields={"location": [message]})
 
 
 def _feedback_values(fields: dict) -> dict:

@@ -59,7 +59,12 @@ def home(request):
 def submit(request):
     if request.method == "POST":
         return _submit_post(request)
-    return render(request, "feedback/submit.html", {"form": SubmissionForm()})
+    return _submit_page(request, SubmissionForm())
+
+
+def _submit_page(request, form, status=200):
+    return render(request, "feedback/submit.html", {"form": form, "state_labels": selectors.state_labels()},
+                  status=status)
 
 
 def _submit_post(request):
@@ -69,7 +74,7 @@ def _submit_post(request):
         return _see_other(reverse("feedback:home"))
     if over_limit(request, "submissions"):
         form.show_errors({"__all__": [TOO_MANY]})
-        return render(request, "feedback/submit.html", {"form": form}, status=429)
+        return _submit_page(request, form, status=429)
     try:
         fields = validate_submission(request.POST, request.FILES)
         result = services.feedback_submit(
@@ -85,7 +90,7 @@ def _submit_post(request):
             errors = {"__all__": [_("Biểu mẫu này đã được dùng để gửi một phản ánh khác. "
                                     "Kiểm tra lại nội dung rồi bấm “Gửi phản ánh” để tạo phản ánh mới.")]}
         form.show_errors(errors)
-        return render(request, "feedback/submit.html", {"form": form}, status=error.status)
+        return _submit_page(request, form, status=error.status)
     return _see_other(services.private_path(result.feedback.tracking_code, result.private_key) + "&new=1")
 
 
@@ -108,7 +113,9 @@ def public_case(request, code):
     feedback = selectors.feedback_by_code(code)
     if feedback is None:
         return _not_found(request)
-    return render(request, "feedback/public.html", {"case": selectors.public_case(feedback)})
+    case = selectors.public_case(feedback)
+    case["location_rounded"] = bool(case["location"]) and feedback.anonymous
+    return render(request, "feedback/public.html", {"case": case})
 
 
 # The private page's forms and links: the page's address carries the key, so it goes to no one.
@@ -196,9 +203,12 @@ def offline(request):
     return render(request, "feedback/offline.html")
 
 
-SHELL_FILES = ("css/app.css", "js/submit.js", "js/citizen-common.js", "js/citizen-private.js",
-               "img/icon-192.png", "img/icon-512.png", "manifest.webmanifest")
-
+SHELL_FILES = (
+    "css/app.css", "js/submit.js", "js/map.js", "js/device-store.js", "js/mine.js", "js/citizen-common.js",
+    "js/citizen-private.js", "js/live.js", "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css",
+    "vendor/leaflet/images/marker-icon.png", "vendor/leaflet/images/marker-icon-2x.png",
+    "vendor/leaflet/images/marker-shadow.png", "img/icon-192.png", "img/icon-512.png", "manifest.webmanifest",
+)
 
 def _read_static(name):
     path = finders.find(name)
@@ -220,7 +230,10 @@ def _service_worker_source():
     source = _read_static("js/sw.js").decode()
     return (source.replace("__VERSION__", version)
             .replace('"__SHELL__"', ", ".join(f'"{url}"' for url in shell))
-            .replace("__OFFLINE_URL__", reverse("feedback:offline")))
+            .replace("__OFFLINE_URL__", reverse("feedback:offline"))
+            .replace("__HOME_URL__", reverse("feedback:home"))
+            .replace("__FORM_URL__", reverse("feedback:submit"))
+            .replace("__DEVICE_STORE__", static("js/device-store.js")))
 
 
 @require_GET
