@@ -37,6 +37,9 @@ def hash_private_key(key: str) -> str:
 class Feedback(models.Model):
     tracking_code = models.CharField(_("mã theo dõi"), max_length=20, unique=True)
     private_key_hash = models.CharField(max_length=64, editable=False)
+    # The private key sealed (core.sealing), never in clear: the submitter's own messages carry
+    # their private link (feedback.services.private_link).
+    private_key_sealed = models.CharField(max_length=200, blank=True, editable=False)
     idempotency_key = models.CharField(max_length=128, null=True, blank=True, unique=True, editable=False)
     request_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     case = models.ForeignKey("workflow.Case", on_delete=models.PROTECT, related_name="submissions")

@@ -8,7 +8,9 @@ Rules enforced here (field rules live in ``feedback.serializers``, shared by the
   written for an attempt that fails are removed.
 - An ``Idempotency-Key`` makes a resend harmless: the same key with the same content returns the
   first submission (``replayed=True``), the same key with other content is a 409.
-- The private key opening the submitter's page is never stored, only its hash.
+- The private key opening the submitter's page is never stored in clear: its hash proves a key,
+  and a sealed copy (``core.sealing``) lets ``private_link`` write it into the submitter's own
+  messages.
 """
 import base64
 import hashlib
@@ -35,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict, NotFound, PaknError, ValidationFailed
 from core.geo import province_bounds
+from core.sealing import seal, unseal
 from core.images import ProcessedImage, process_image
 from core.photo_files import delete_files, store_image_files
 from core.models import Kind
@@ -84,6 +87,26 @@ def private_key_for(idempotency_key: str | None) -> str:
 def private_path(code: str, key: str) -> str:
     """The submitter's page with their key: ``/theo-doi/BN-2611-0042/?key=…``."""
     return f"{reverse('feedback:private', kwargs={'code': code})}?{urlencode({'key': key})}"
+
+
+def _seal_purpose(code: str) -> str:
+    return f"feedback.private-key:{code}"
+
+
+def seal_private_key(code: str, key: str) -> str:
+    return seal(key, purpose=_seal_purpose(code))
+
+
+def private_link(feedback) -> str | None:
+    """The submitter's absolute private link (``PAKN_PUBLIC_BASE_URL``), for their own messages.
+
+    The one place the sealed key is opened. None when the submission has no sealed key (made
+    before keys were sealed) or it cannot be opened (the secret key changed without a fallback).
+    """
+    key = unseal(feedback.private_key_sealed, purpose=_seal_purpose(feedback.tracking_code))
+    if key is None:
+        return None
+    return settings.PAKN_PUBLIC_BASE_URL.rstrip("/") + private_path(feedback.tracking_code, key)
 
 
 def check_idempotency_key(key: str | None) -> None:
@@ -261,7 +284,8 @@ def _create_submission(*, fields, processed, private_key, idempotency_key, finge
             case = workflow.case_open(kind=fields["kind"], category=fields["category"], title=fields["title"],
                                       ward=fields.get("ward"), submitted_at=now, device_class=device_class)
             feedback = Feedback.objects.create(
-                tracking_code=code, private_key_hash=hash_private_key(private_key), case=case,
+                tracking_code=code, private_key_hash=hash_private_key(private_key),
+                private_key_sealed=seal_private_key(code, private_key), case=case,
                 idempotency_key=idempotency_key or None, request_fingerprint=fingerprint,
                 language=language, channel=channel, device_class=device_class, entered_by=entered_by,
                 submitted_at=now, **_feedback_values(fields),

@@ -14,7 +14,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from notifications import live
+from notifications import links, live
 from notifications.email import message_language, render_email, render_sms
 from notifications.models import Notification, OutboxChannel, OutboxMessage
 from notifications.outbox import outbox_kick_on_commit, outbox_write
@@ -79,31 +79,48 @@ def _push(user_ids, notification_ids):
 
 # --- citizens --------------------------------------------------------------------------------
 
-def _citizen_context(feedback, case, event):
-    public_url = settings.PAKN_PUBLIC_BASE_URL.rstrip("/") + reverse("feedback:public", args=[feedback.tracking_code])
+def _public_url(feedback):
+    return settings.PAKN_PUBLIC_BASE_URL.rstrip("/") + reverse("feedback:public", args=[feedback.tracking_code])
+
+
+def _citizen_context(feedback, case, event, *, private_url):
     message = event.message if event is not None and event.is_public else ""
+    public_url = _public_url(feedback)
     return {
         "tracking_code": feedback.tracking_code, "case_title": case.title, "public_url": public_url,
+        # The submitter's own page when their key can be had (their messages only), else the public one.
+        "private_url": private_url or "", "link": private_url or public_url,
         "answer": case.answer if case.state in (State.ANSWERED, State.CLOSED) else "",
         "message": message, "reject_message": case.reject_message, "site_name": settings.PAKN_SITE_NAME,
     }
 
 
+def _rendered(feedback, case, kind, language, event, *, private_url):
+    """(subject, text, html, sms) with the private link replaced by the placeholder, or None if the
+    link did not survive rendering whole (an SMS cut at its length limit)."""
+    context = _citizen_context(feedback, case, event, private_url=private_url)
+    subject, text, html = render_email(kind=kind, language=language, context=context)
+    sms = fit_sms(render_sms(kind=kind, language=language, context=context),
+                  ascii_only=get_sms_backend().requires_ascii)
+    parts = [links.without_link(part, private_url) for part in (text, html, sms)]
+    return None if None in parts else (subject, *parts)
+
+
 def _citizen_messages(feedback, case, kind, *, key, event=None):
     """Unsaved outbox rows (email and/or SMS) for one submitter, in their language."""
     language = message_language(feedback.language)
-    context = _citizen_context(feedback, case, event)
+    rendered = _rendered(feedback, case, kind, language, event, private_url=links.link_for(feedback))
+    if rendered is None:
+        rendered = _rendered(feedback, case, kind, language, event, private_url=None)
+    subject, text, html, sms = rendered
     messages = []
     if feedback.contact_email:
-        subject, text, html = render_email(kind=kind, language=language, context=context)
         messages.append(OutboxMessage(channel=OutboxChannel.EMAIL, to=feedback.contact_email, subject=subject,
                                       body_text=text, body_html=html, language=language, case=case, kind=kind,
-                                      dedupe_key=f"{key}:email:{feedback.pk}"))
+                                      submission=feedback, dedupe_key=f"{key}:email:{feedback.pk}"))
     if feedback.contact_phone:
-        text = fit_sms(render_sms(kind=kind, language=language, context=context),
-                       ascii_only=get_sms_backend().requires_ascii)
-        messages.append(OutboxMessage(channel=OutboxChannel.SMS, to=feedback.contact_phone, body_text=text,
-                                      language=language, case=case, kind=kind,
+        messages.append(OutboxMessage(channel=OutboxChannel.SMS, to=feedback.contact_phone, body_text=sms,
+                                      language=language, case=case, kind=kind, submission=feedback,
                                       dedupe_key=f"{key}:sms:{feedback.pk}"))
     return messages
 

@@ -1,0 +1,167 @@
+"""The submitter's messages carry their private link, which no stored row holds in clear; a
+photo's GPS is used only inside the province; the private page's live part."""
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.core import mail
+from django.db import connection
+
+from core.sealing import seal, unseal
+from feedback import services
+from feedback.models import Feedback
+from notifications import sms
+from notifications.links import PRIVATE_LINK
+from notifications.models import OutboxMessage, OutboxStatus
+from notifications.outbox import outbox_sweep
+from tests.factories import make_feedback
+from tests.feedback import jpeg, on_site_data, post_json, post_multipart, procedure_json, upload
+from workflow.actors import staff_actor
+from workflow.services import case_request_info
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+HO_CHI_MINH_CITY = (10.7769, 106.7009)
+BAC_NINH = (21.1861, 106.0763)
+
+
+@pytest.fixture(autouse=True)
+def sms_in_memory(settings):
+    settings.PAKN_SMS_BACKEND = "notifications.sms.LocmemSmsBackend"
+    settings.PAKN_PUBLIC_BASE_URL = "https://pakn.example.vn"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
+def submit(client, world):
+    body = post_json(client, procedure_json(world)).json()
+    key = parse_qs(urlsplit(body["private_url"]).query)["key"][0]
+    return Feedback.objects.get(tracking_code=body["tracking_code"]), key
+
+
+def every_stored_text():
+    """Every text column of every row of the project's tables, as one string."""
+    chunks = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            if not table.startswith(("feedback_", "notifications_", "workflow_", "core_")):
+                continue
+            cursor.execute(f'SELECT * FROM "{table}"')
+            chunks.extend(str(value) for row in cursor.fetchall() for value in row if isinstance(value, str))
+    return "\n".join(chunks)
+
+
+def test_the_confirmation_email_and_sms_carry_the_private_link_that_no_row_stores(client, world):
+    feedback, key = submit(client, world)
+    expected = f"https://pakn.example.vn/theo-doi/{feedback.tracking_code}/?key={key}"
+
+    stored = OutboxMessage.objects.filter(kind="received")
+    assert stored.count() == 2
+    assert all(PRIVATE_LINK in m.body_text for m in stored)
+    assert key not in every_stored_text()
+
+    outbox_sweep()
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
+    email = mail.outbox[-1]
+    assert expected in email.body
+    assert f'href="{expected}"' in email.alternatives[0].content
+    assert expected in sms.outbox[-1]["text"] and len(sms.outbox[-1]["text"]) <= 160
+    assert key not in every_stored_text()  # sending wrote nothing back
+
+
+def test_a_request_for_information_links_to_the_page_where_the_citizen_answers(client, world):
+    feedback, key = submit(client, world)
+    mail.outbox.clear()
+    case_request_info(case=feedback.case, actor=staff_actor(world.receptionist), message="Số nhà cụ thể?")
+    outbox_sweep()
+    assert any(f"?key={key}" in m.body for m in mail.outbox)
+
+
+def test_without_its_secret_the_message_goes_with_the_public_link(client, world, settings):
+    feedback, key = submit(client, world)
+    # Delivered later than the rotation: the row waits again, the secret changes, then the sweep.
+    OutboxMessage.objects.update(status=OutboxStatus.PENDING, attempts=0)
+    mail.outbox.clear()
+    settings.SECRET_KEY = "another-secret-after-a-rotation-without-fallback"
+    outbox_sweep()
+    body = mail.outbox[-1].body
+    assert key not in body and PRIVATE_LINK not in body
+    assert f"https://pakn.example.vn/phan-anh/{feedback.tracking_code}/" in body
+
+
+def test_a_rotated_secret_key_still_opens_with_the_fallback(client, world, settings):
+    feedback, key = submit(client, world)
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "the-new-secret-key", [old]
+    assert services.private_link(feedback).endswith(f"?key={key}")
+
+
+def test_a_sealed_key_does_not_open_for_another_submission(world):
+    token = seal("khoa-bi-mat", purpose="feedback.private-key:BN-2612-0001")
+    assert unseal(token, purpose="feedback.private-key:BN-2612-0001") == "khoa-bi-mat"
+    assert unseal(token, purpose="feedback.private-key:BN-2612-0002") is None
+    assert unseal(token[:-2] + ("AA" if not token.endswith("AA") else "BB"),
+                  purpose="feedback.private-key:BN-2612-0001") is None
+    assert unseal("", purpose="x") is None and unseal("v1.???", purpose="x") is None
+    old = make_feedback(category=world.category)  # made before keys were sealed
+    assert services.private_link(old) is None
+
+
+def test_a_replayed_submission_keeps_one_sealed_key(client, world):
+    first = post_json(client, procedure_json(world), HTTP_IDEMPOTENCY_KEY="same-key-123").json()
+    again = post_json(client, procedure_json(world), HTTP_IDEMPOTENCY_KEY="same-key-123").json()
+    assert first["private_url"] == again["private_url"]
+    feedback = Feedback.objects.get()
+    assert services.private_link(feedback).endswith(urlsplit(first["private_url"]).query)
+
+
+# --- a photo's GPS and the province -----------------------------------------------------------
+
+def test_a_photo_taken_outside_the_province_does_not_become_the_location(client, world, media):
+    data = on_site_data(world, latitude=None, longitude=None, photos=[upload(jpeg(gps=HO_CHI_MINH_CITY))])
+    response = post_multipart(client, data)
+    assert response.status_code == 201, response.json()
+    feedback = Feedback.objects.get()
+    assert (feedback.latitude, feedback.longitude, feedback.location_from_photo) == (None, None, False)
+
+
+def test_without_any_other_location_the_refusal_says_the_photo_was_outside(client, world, media):
+    data = on_site_data(world, latitude=None, longitude=None, address=None, ward=None,
+                        photos=[upload(jpeg(gps=HO_CHI_MINH_CITY))])
+    response = post_multipart(client, data)
+    assert response.status_code == 400
+    assert "nằm ngoài tỉnh" in response.json()["fields"]["location"][0]
+    assert Feedback.objects.count() == 0
+
+
+def test_a_photo_taken_in_the_province_gives_the_location(client, world, media):
+    data = on_site_data(world, latitude=None, longitude=None, photos=[upload(jpeg(gps=BAC_NINH))])
+    assert post_multipart(client, data).status_code == 201
+    feedback = Feedback.objects.get()
+    assert feedback.location_from_photo
+    assert abs(float(feedback.latitude) - BAC_NINH[0]) < 1e-4
+
+
+# --- the private page's live part ---------------------------------------------------------------
+
+def test_the_live_part_is_the_changing_part_of_the_private_page_alone(client, world):
+    feedback = make_feedback(category=world.category, key="khoa-0001")
+    response = client.get(f"/theo-doi/{feedback.tracking_code}/", {"key": "khoa-0001", "part": "live"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html and 'id="case-timeline"' in html
+    assert f'data-case-version="{feedback.case.version}"' in html
+    assert "no-store" in response["Cache-Control"] and response["Referrer-Policy"] == "strict-origin"
+    wrong = client.get(f"/theo-doi/{feedback.tracking_code}/", {"key": "sai", "part": "live"})
+    assert wrong.status_code == 404
+
+
+def test_coordinates_in_links_and_data_use_a_dot_in_vietnamese(client, world):
+    feedback = make_feedback(category=world.category, key="khoa-0001", latitude="21.186100",
+                             longitude="106.076300", publish_consent=True)
+    html = client.get(f"/theo-doi/{feedback.tracking_code}/", {"key": "khoa-0001"}).content.decode()
+    assert "mlat=21.1861&amp;mlon=106.0763" in html
+    assert 'data-lat="21.1861" data-lon="106.0763"' in html
+    assert "21,1861" not in html
+    public = client.get(f"/phan-anh/{feedback.tracking_code}/").content.decode()
+    assert 'data-lat="21.1861"' in public and "21,1861" not in public
