@@ -395,3 +395,22 @@ def test_error_pages_are_vietnamese_and_in_the_layout(phone_page):
     assert response.status == 404
     assert page.get_by_role("heading", name="Không tìm thấy trang").is_visible()
     assert_accessible(page)
+
+
+def test_a_private_page_once_opened_stays_readable_offline(phone_page, phone_context, world, screenshot_dir):
+    feedback = make_feedback(category=world.category, key=KEY, title="Cây đổ chắn ngang đường")
+    page = phone_page
+    page.goto(f"{page.base_url}/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.goto(f"{page.base_url}/theo-doi/{feedback.tracking_code}/?key={KEY}")  # opened once, online
+    page.get_by_role("heading", name="Cây đổ chắn ngang đường").wait_for()
+    phone_context.set_offline(True)
+    try:
+        page.goto(f"{page.base_url}/")
+        assert feedback.tracking_code in page.locator("#mine").inner_text()
+        page.locator("#mine").get_by_role("link", name="Cây đổ chắn ngang đường").click()
+        page.get_by_role("heading", name="Cây đổ chắn ngang đường").wait_for()
+        assert page.locator("#offline-banner").is_visible()
+        page.screenshot(path=str(screenshot_dir / "private-offline.png"), full_page=True)
+    finally:
+        phone_context.set_offline(False)

@@ -148,7 +148,8 @@ def test_a_refused_send_shows_the_reason_by_the_field_and_keeps_the_photos(phone
     assert Feedback.objects.get().photos.count() == 1
 
 
-def test_the_installed_app_shows_its_offline_page_without_a_network(phone_page, phone_context, reference_data):
+def test_the_installed_app_keeps_the_form_and_shows_its_offline_page_without_a_network(
+        phone_page, phone_context, reference_data):
     page = phone_page
     page.goto(f"{page.base_url}/")
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
@@ -156,8 +157,11 @@ def test_the_installed_app_shows_its_offline_page_without_a_network(phone_page, 
     assert page.evaluate("!!navigator.serviceWorker.controller")
     phone_context.set_offline(True)
     try:
-        page.goto(f"{page.base_url}/gui/")
-        assert page.get_by_role("heading", name="Bạn đang ngoại tuyến").is_visible()
+        page.goto(f"{page.base_url}/gui/")  # the form was kept when the worker was installed
+        assert page.get_by_role("heading", name="Gửi phản ánh").is_visible()
         assert page.evaluate("getComputedStyle(document.body).display") == "flex"  # the stylesheet came from the cache
+        assert page.locator("#id_category option[value=chieu-sang]").count() == 1
+        page.goto(f"{page.base_url}/tra-cuu/")  # a page never opened: the offline page
+        assert page.get_by_role("heading", name="Bạn đang ngoại tuyến").is_visible()
     finally:
         phone_context.set_offline(False)
