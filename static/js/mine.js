@@ -5,7 +5,9 @@ const device = window.PaknDevice;
 if (section && device) {
   render();
   device.listen(render);
-  window.addEventListener("online", () => device.flushOutbox().catch(() => {}));
+  const flush = () => { if (navigator.onLine) device.flushOutbox().catch(() => {}); };
+  window.addEventListener("online", flush);
+  flush();
 }
 
 async function render() {

@@ -483,7 +483,8 @@ async function queue(form, state) {
   } catch {
     return false;
   }
-  const registration = await navigator.serviceWorker?.ready.catch(() => null);
+  // Background Sync where the browser has it (getRegistration, unlike ready, answers without a worker).
+  const registration = await navigator.serviceWorker?.getRegistration().catch(() => null);
   if (registration && registration.sync) registration.sync.register(device.SYNC_TAG).catch(() => {});
   showOutbox(form);
   return true;
@@ -496,6 +497,7 @@ function setUpOutbox(form, t, state, draft) {
   window.addEventListener("online", flush);
   device.listen((message) => {
     if (message.type === "sent") sentFromQueue(form, t, state, draft, message);
+    if (message.type === "refused") form.querySelector("#send-status").textContent = t("queued_refused");
     if (message.type === "queued" || message.type === "refused") showOutbox(form);
   });
   showOutbox(form);

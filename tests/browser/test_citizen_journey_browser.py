@@ -274,7 +274,16 @@ def test_a_draft_survives_a_reload_and_goes_after_sending(phone_page, lighting, 
     assert page.locator("#id_contact_email").input_value() == "lan@example.vn"
     assert page.locator("#id_publish_consent").is_checked()
     assert page.locator("#id_latitude").input_value() == latitude
-    assert page.locator(".map-picker .leaflet-marker-icon").count() == 1  # the pin is back too
+    pin = page.locator(".map-picker .leaflet-marker-icon")
+    assert pin.count() == 1  # the pin is back too
+    pin.scroll_into_view_if_needed()
+    box = pin.bounding_box()  # and it can be dragged to the right spot
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] - 4)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] + 60, steps=5)
+    page.mouse.up()
+    page.wait_for_function(f"document.querySelector('#id_latitude').value !== '{latitude}'")
+    assert float(page.locator("#id_latitude").input_value()) < float(latitude)  # dragged south
     assert page.locator("#draft-notice").is_visible()
     page.screenshot(path=str(screenshot_dir / "draft-restored.png"), full_page=True)
 
