@@ -210,6 +210,7 @@ SHELL_FILES = (
     "vendor/leaflet/images/marker-shadow.png", "img/icon-192.png", "img/icon-512.png", "manifest.webmanifest",
 )
 
+
 def _read_static(name):
     path = finders.find(name)
     if not path:

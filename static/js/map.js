@@ -29,7 +29,9 @@ export function baseMap(element, { center = null, zoom = 16, label = "" } = {}) 
   const map = L.map(element, { scrollWheelZoom: false, tap: true });
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   const maxZoom = Number(data.maxZoom) || 19;
-  const tiles = L.tileLayer(data.tileUrl, { attribution: data.attribution || "", maxZoom });
+  // Tile servers (OpenStreetMap's among them) want to know which site asks; they get its origin
+  // and never a page's path, which on a private page carries the key.
+  const tiles = L.tileLayer(data.tileUrl, { attribution: data.attribution || "", maxZoom, referrerPolicy: "strict-origin" });
   let failed = false;
   tiles.on("tileerror", () => {
     if (failed) return;

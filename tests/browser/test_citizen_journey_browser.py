@@ -105,6 +105,12 @@ def test_the_whole_journey_on_a_phone(chromium_browser, asgi_live_server, world,
     citizen_context = new_phone_context(chromium_browser)
     officer_context = new_phone_context(chromium_browser)
     citizen, officer = citizen_context.new_page(), officer_context.new_page()
+    tile_referrers = []
+
+    def tile_server(route):  # refused like every other host, after noting what it was told
+        tile_referrers.append(route.request.header_value("referer"))
+        route.abort("blockedbyclient")
+    citizen_context.route("https://tile.openstreetmap.org/**", tile_server)
     try:
         # Home, then the form, checked for accessibility as they are.
         citizen.goto(f"{base}/")
@@ -131,6 +137,8 @@ def test_the_whole_journey_on_a_phone(chromium_browser, asgi_live_server, world,
         assert f"mlat={latitude.rstrip('0')}" in osm and "," not in osm.split("?")[1].split("#")[0]
         assert_accessible(citizen)
         citizen.screenshot(path=str(screenshot_dir / "journey-2-confirmation.png"), full_page=True)
+        # Tile servers learn the site's origin (OpenStreetMap requires a referrer), never a path or key.
+        assert tile_referrers and set(tile_referrers) == {f"{base}/"}
 
         services.case_route(case=feedback.case, actor=staff_actor(world.receptionist), agency=world.department)
         citizen.goto(f"{base}/theo-doi/{code}/?key={PRIVATE_URL.search(citizen.url).group(2)}")
