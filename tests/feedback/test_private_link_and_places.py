@@ -165,3 +165,12 @@ def test_coordinates_in_links_and_data_use_a_dot_in_vietnamese(client, world):
     assert "21,1861" not in html
     public = client.get(f"/phan-anh/{feedback.tracking_code}/").content.decode()
     assert 'data-lat="21.1861"' in public and "21,1861" not in public
+
+
+def test_the_logging_sms_backend_never_logs_the_key(caplog):
+    from notifications.sms import LoggingSmsBackend
+
+    with caplog.at_level("INFO", logger="notifications.sms"):
+        LoggingSmsBackend().send(to="0912345678", text="PAKN: https://pakn.example.vn/theo-doi/BN-1/?key=abcDEF_12-x")
+    assert "abcDEF_12-x" not in caplog.text and "/theo-doi/BN-1/?key=…" in caplog.text
+    assert "0912345678" not in caplog.text
