@@ -10,6 +10,8 @@
   var DB_VERSION = 1;
   var CHANNEL = "pakn-device";
   var LOCK = "pakn-outbox";
+  // The offline worker keeps the private pages opened here in this cache (sw.js).
+  var PAGES_CACHE = "pakn-pages-v1";
 
   function open() {
     return new Promise(function (resolve, reject) {
@@ -155,6 +157,18 @@
         });
       });
     },
+    // Take a case off this device: its entry and the copy of its private page the worker kept.
+    forget: function (code) {
+      var path = "/theo-doi/" + encodeURIComponent(code) + "/";
+      var dropPages = !scope.caches ? Promise.resolve() : scope.caches.open(PAGES_CACHE).then(function (cache) {
+        return cache.keys().then(function (requests) {
+          return Promise.all(requests.filter(function (request) { return new URL(request.url).pathname === path; })
+            .map(function (request) { return cache.delete(request); }));
+        });
+      });
+      return Promise.all([remove("mine", code), dropPages]);
+    },
+    PAGES_CACHE: PAGES_CACHE,
     flushOutbox: flushOutbox,
     listen: listen,
     SYNC_TAG: "pakn-outbox",

@@ -15,7 +15,11 @@ async function render() {
   const list = section.querySelector("#mine-list");
   const items = waiting.map((item) => row(item.title || item.id, null, section.dataset.waitingLabel, item.created));
   mine.sort((a, b) => b.at - a.at);
-  for (const entry of mine) items.push(row(entry.title || entry.code, entry.url, entry.code, entry.at));
+  for (const entry of mine) {
+    const item = row(entry.title || entry.code, entry.url, entry.code, entry.at);
+    item.append(forgetButton(entry));
+    items.push(item);
+  }
   list.replaceChildren(...items);
   section.hidden = items.length === 0;
 }
@@ -33,4 +37,15 @@ function row(title, url, note, at) {
   when.textContent = at ? new Date(at).toLocaleDateString(document.documentElement.lang || "vi") : "";
   li.append(name, code, when);
   return li;
+}
+
+// A shared phone: the citizen can take a case (and its private link) off this device.
+function forgetButton(entry) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "mine-forget";
+  button.textContent = section.dataset.forgetLabel;
+  button.setAttribute("aria-label", `${section.dataset.forgetLabel}: ${entry.code}`);
+  button.addEventListener("click", () => device.forget(entry.code).then(render).catch(() => {}));
+  return button;
 }

@@ -8,7 +8,7 @@
 importScripts("__DEVICE_STORE__");
 
 const CACHE = "pakn-shell-__VERSION__";
-const PAGES = "pakn-pages-v1";
+const PAGES = self.PaknDevice.PAGES_CACHE;
 const SHELL = ["__SHELL__"];
 const OFFLINE_URL = "__OFFLINE_URL__";
 const SHELL_PAGES = ["__HOME_URL__", "__FORM_URL__"];

@@ -206,7 +206,12 @@ def test_the_whole_journey_on_a_phone(chromium_browser, asgi_live_server, world,
         mine.wait_for()
         assert code in mine.inner_text()
         assert "key=" in mine.get_by_role("link").first.get_attribute("href")
+        assert_accessible(citizen)
         citizen.screenshot(path=str(screenshot_dir / "journey-6-home-mine.png"), full_page=True)
+        mine.get_by_role("button", name=f"Xóa khỏi máy này: {code}").click()  # a shared phone
+        mine.wait_for(state="hidden")
+        citizen.reload()
+        assert citizen.locator("#mine").is_hidden()
     finally:
         citizen_context.close()
         officer_context.close()
@@ -429,5 +434,10 @@ def test_a_private_page_once_opened_stays_readable_offline(phone_page, phone_con
         page.get_by_role("heading", name="Cây đổ chắn ngang đường").wait_for()
         assert page.locator("#offline-banner").is_visible()
         page.screenshot(path=str(screenshot_dir / "private-offline.png"), full_page=True)
+        page.goto(f"{page.base_url}/")  # taken off the device: the list and the kept page go
+        page.locator("#mine").get_by_role("button", name=f"Xóa khỏi máy này: {feedback.tracking_code}").click()
+        page.locator("#mine").wait_for(state="hidden")
+        page.goto(f"{page.base_url}/theo-doi/{feedback.tracking_code}/?key={KEY}")
+        assert page.get_by_role("heading", name="Bạn đang ngoại tuyến").is_visible()
     finally:
         phone_context.set_offline(False)
