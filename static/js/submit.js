@@ -77,7 +77,7 @@ function setUpDraft(form, t) {
   if (!returnedWithErrors) {
     if (saved && saved.values) {
       restore(form, saved);
-      showDraftNotice(form, t, clear);
+      showDraftNotice(t, clear);
     } else {
       // A form page may come from the offline cache: its key is new only if made here.
       keyInput.value = freshKey();
@@ -90,9 +90,7 @@ function setUpDraft(form, t) {
     window.PaknDevice.mine().then((entries) => {
       if (entries.some((entry) => entry.key === saved.key)) {
         clear();
-        form.reset();
-        keyInput.value = freshKey();
-        hideDraftNotice();
+        window.location.reload(); // start from the clean form
       }
     }).catch(() => {});
   }
@@ -110,25 +108,15 @@ function restore(form, saved) {
   if (saved.key) form.querySelector("input[name=idempotency_key]").value = saved.key;
 }
 
-function showDraftNotice(form, t, clear) {
+function showDraftNotice(t, clear) {
   const notice = document.getElementById("draft-notice");
   if (!notice) return;
   notice.querySelector("[data-text]").textContent = t("draft_restored");
   notice.hidden = false;
   notice.querySelector("button").addEventListener("click", () => {
     clear();
-    form.reset();
-    form.querySelector("input[name=idempotency_key]").value = freshKey();
-    for (const element of form.querySelectorAll("input[type=hidden][name=latitude], input[type=hidden][name=longitude]")) element.value = "";
-    form.dispatchEvent(new Event("change"));
-    notice.hidden = true;
-    window.location.reload();
+    window.location.reload(); // the clean form, with a new key
   });
-}
-
-function hideDraftNotice() {
-  const notice = document.getElementById("draft-notice");
-  if (notice) notice.hidden = true;
 }
 
 // --- kind, category, counters, contact ----------------------------------------------------------

@@ -176,3 +176,12 @@ def assert_accessible(page):
 
 def fits_the_screen(page):
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def wait_for_worker(page, *, seconds=15):
+    """Wait (bounded) until the offline worker is active for this page's origin."""
+    active = page.evaluate("""seconds => Promise.race([
+        navigator.serviceWorker.ready.then(() => true),
+        new Promise(resolve => setTimeout(() => resolve(false), seconds * 1000)),
+    ])""", seconds)
+    assert active, "the offline worker did not become active"

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from feedback.models import Feedback
-from tests.browser.conftest import assert_accessible, fits_the_screen, new_phone_context
+from tests.browser.conftest import assert_accessible, fits_the_screen, new_phone_context, wait_for_worker
 from tests.core.test_images import gps_exif
 from tests.factories import PASSWORD, CategoryFactory, make_feedback
 from workflow import services
@@ -312,7 +312,7 @@ def test_a_draft_survives_a_reload_and_goes_after_sending(phone_page, lighting, 
 def test_a_draft_survives_a_reload_while_offline(phone_page, phone_context, lighting, tmp_path):
     page = phone_page
     page.goto(f"{page.base_url}/gui/")
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    wait_for_worker(page)
     page.reload()  # the worker now controls the page and keeps the form
     phone_context.set_offline(True)
     try:
@@ -322,6 +322,10 @@ def test_a_draft_survives_a_reload_while_offline(phone_page, phone_context, ligh
         page.reload()
         assert page.locator("#id_title").input_value() == "Ổ gà sâu trên đường Kinh Dương Vương"
         assert page.locator("#offline-banner").is_visible()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Xóa nội dung đã lưu, nhập lại từ đầu").click()
+        assert page.locator("#id_title").input_value() == ""
+        assert page.locator("#draft-notice").is_hidden()
     finally:
         phone_context.set_offline(False)
 
@@ -330,7 +334,7 @@ def test_a_submission_made_offline_is_sent_once_when_the_network_returns(
         phone_page, phone_context, lighting, tmp_path, screenshot_dir):
     page = phone_page
     page.goto(f"{page.base_url}/gui/")
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    wait_for_worker(page)
     page.reload()
     fill_form(page, tmp_path, title="Cống thoát nước bị tắc ở ngõ 5", photos=1)
     key = page.locator("input[name=idempotency_key]").input_value()
@@ -423,7 +427,7 @@ def test_a_private_page_once_opened_stays_readable_offline(phone_page, phone_con
     feedback = make_feedback(category=world.category, key=KEY, title="Cây đổ chắn ngang đường")
     page = phone_page
     page.goto(f"{page.base_url}/")
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    wait_for_worker(page)
     page.goto(f"{page.base_url}/theo-doi/{feedback.tracking_code}/?key={KEY}")  # opened once, online
     page.get_by_role("heading", name="Cây đổ chắn ngang đường").wait_for()
     phone_context.set_offline(True)

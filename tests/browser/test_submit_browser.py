@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw
 
 from core.models import Ward
 from feedback.models import Feedback
+from tests.browser.conftest import wait_for_worker
 from tests.factories import CategoryFactory, WardFactory
 from workflow.models import State
 
@@ -152,7 +153,7 @@ def test_the_installed_app_keeps_the_form_and_shows_its_offline_page_without_a_n
         phone_page, phone_context, reference_data):
     page = phone_page
     page.goto(f"{page.base_url}/")
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    wait_for_worker(page)
     page.reload()  # the worker now controls the page
     assert page.evaluate("!!navigator.serviceWorker.controller")
     phone_context.set_offline(True)
