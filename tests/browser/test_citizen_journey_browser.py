@@ -233,6 +233,7 @@ def test_every_private_form_works_without_javascript(chromium_browser, asgi_live
     base = asgi_live_server.url
     try:
         page.goto(f"{base}/theo-doi/{asked.tracking_code}/?key={KEY}")
+        assert page.locator(".copy-button").is_hidden()  # copying needs a script: no dead button
         page.fill("#action-provide_info textarea", "Số nhà 12, ngõ 3.")
         page.set_input_files("#action-provide_info input[type=file]", str(photo_file(tmp_path, "so-nha.jpg")))
         page.get_by_role("button", name="Gửi thông tin bổ sung").click()
