@@ -174,3 +174,13 @@ def test_the_logging_sms_backend_never_logs_the_key(caplog):
         LoggingSmsBackend().send(to="0912345678", text="PAKN: https://pakn.example.vn/theo-doi/BN-1/?key=abcDEF_12-x")
     assert "abcDEF_12-x" not in caplog.text and "/theo-doi/BN-1/?key=…" in caplog.text
     assert "0912345678" not in caplog.text
+
+
+def test_an_english_speaking_submitter_gets_the_link_in_english(client, world):
+    body = post_json(client, procedure_json(world), HTTP_ACCEPT_LANGUAGE="en").json()
+    key = parse_qs(urlsplit(body["private_url"]).query)["key"][0]
+    outbox_sweep()
+    email = mail.outbox[-1]
+    assert f"Your private page, to add information and rate the answer (do not share this link): " \
+           f"https://pakn.example.vn/theo-doi/{body['tracking_code']}/?key={key}" in email.body
+    assert "Open your private page" in email.alternatives[0].content
