@@ -124,8 +124,7 @@ def generate(count):
     from django.db import transaction
     from django.utils import timezone
 
-    from feedback.models import Feedback
-    from workflow.models import Case
+    from workflow.models import Case, Submission
 
     rng = random.Random(2026)
     user, departments, categories, wards = reference_data()
@@ -137,13 +136,13 @@ def generate(count):
         submissions = []
         for case in cases:
             for extra in range(1 if rng.random() < 0.9 else 2):
-                submissions.append(Feedback(
+                submissions.append(Submission(
                     tracking_code=f"BN-B{len(submissions):07d}", private_key_hash="0" * 64, case=case,
                     kind=case.kind, category=case.category, title=case.title, ward=case.ward,
                     description="Đèn đường trước số 12 đã hỏng một tuần, buổi tối rất tối.",
                     contact_name="Nguyễn Văn A", contact_phone="0912345678",
                     device_class=weighted(rng, DEVICES), submitted_at=case.submitted_at + timedelta(minutes=extra)))
-        Feedback.objects.bulk_create(submissions, batch_size=2000)
+        Submission.objects.bulk_create(submissions, batch_size=2000)
     return user
 
 
@@ -151,8 +150,7 @@ def prepare(count, fresh):
     from django.contrib.auth.models import User
     from django.db import transaction
 
-    from feedback.models import Feedback
-    from workflow.models import Case
+    from workflow.models import Case, Submission
 
     has_bench_user = User.objects.filter(username=BENCH_USER).exists()
     existing = Case.objects.count()
@@ -162,7 +160,7 @@ def prepare(count, fresh):
         print(f"reusing {existing} cases", file=sys.stderr)
         return User.objects.get(username=BENCH_USER)
     with transaction.atomic():
-        Feedback.objects.all().delete()
+        Submission.objects.all().delete()
         Case.objects.all().delete()
     started = time.perf_counter()
     user = generate(count)

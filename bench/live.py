@@ -31,7 +31,7 @@ SETUP = """
 import json
 from django.contrib.auth.models import User
 from rest_framework.authtoken.models import Token
-from tests.factories import AgencyFactory, CategoryFactory, make_feedback
+from tests.factories import AgencyFactory, CategoryFactory, make_submission
 from workflow.models import AgencyKind, Membership, Role
 province = AgencyFactory(code="ubnd-tinh", kind=AgencyKind.OTHER)
 reception = AgencyFactory(code="ttpvhcc", kind=AgencyKind.RECEPTION, parent=province)
@@ -40,7 +40,7 @@ users = User.objects.bulk_create([User(username=f"tiepnhan{{i:04d}}") for i in r
 Membership.objects.bulk_create([Membership(user=u, agency=reception, role=Role.RECEPTION) for u in users])
 tokens = Token.objects.bulk_create([Token(user=u, key=Token.generate_key()) for u in users])
 category = CategoryFactory(code="ha-tang")
-cases = [make_feedback(category=category, tracking_code=f"BN-BENCH-{{i:04d}}").case.pk for i in range({cases})]
+cases = [make_submission(category=category, tracking_code=f"BN-BENCH-{{i:04d}}").case.pk for i in range({cases})]
 print(json.dumps({{"tokens": [t.key for t in tokens], "cases": cases}}))
 """
 

@@ -166,13 +166,12 @@ def _default(field):
 def generate(n, ref, now):
     from django.db import connection, transaction
 
-    from feedback.models import Feedback
-    from workflow.models import Case, CaseEvent
+    from workflow.models import Case, CaseEvent, Submission
 
-    tables = {model: Table(model, connection) for model in (Case, Feedback, CaseEvent)}
+    tables = {model: Table(model, connection) for model in (Case, Submission, CaseEvent)}
     rng = random.Random(2026)
     span = MONTHS_OF_DATA * 30 * 86400
-    started, made, counters = time.monotonic(), 0, {"feedback": 0, "event": 0}
+    started, made, counters = time.monotonic(), 0, {"submission": 0, "event": 0}
     while made < n:
         size = min(BATCH, n - made)
         cases, submissions, events = [], [], []
@@ -188,7 +187,7 @@ def generate(n, ref, now):
                                "device_class": pick(rng, DEVICES)})
         with transaction.atomic():
             tables[Case].insert(cases)
-            tables[Feedback].insert(submissions)
+            tables[Submission].insert(submissions)
             tables[CaseEvent].insert(events)
         made += size
         progress("cases", made, n, started)
@@ -235,8 +234,8 @@ def bench_submissions(rng, case, counters):
     times = [case["submitted_at"]] + ([case["submitted_at"] + timedelta(hours=2)] if rng.random() < 0.04 else [])
     rows = []
     for submitted in times:
-        counters["feedback"] += 1
-        pk = counters["feedback"]
+        counters["submission"] += 1
+        pk = counters["submission"]
         rows.append({"id": pk, "tracking_code": f"BN-B{pk:08d}", "private_key_hash": "0" * 64, "case_id": case["id"],
                      "kind": "on_site", "category_id": case["category_id"], "title": case["title"],
                      "description": "Mô tả mẫu.", "ward_id": case["ward_id"], "channel": pick(rng, CHANNELS),
@@ -343,7 +342,7 @@ def main():
     from django.db import connection
     from django.utils import timezone
 
-    from workflow.models import Case
+    from workflow.models import Case, Submission
 
     ref = reference_data()
     now = timezone.now().replace(microsecond=0)
@@ -354,11 +353,9 @@ def main():
         generate(args.cases, ref, now)
     else:
         sys.stderr.write(f"reusing {existing:,} cases already in the database\n")
-    from feedback.models import Feedback
-
     if args.proposed_indexes:
         ensure_proposed_indexes()
-    print(f"{connection.vendor}: {Case.objects.count():,} cases, {Feedback.objects.count():,} submissions; "
+    print(f"{connection.vendor}: {Case.objects.count():,} cases, {Submission.objects.count():,} submissions; "
           f"proposed indexes present: {', '.join(present_indexes()) or 'none'}")
     run_timings(args, ref, timezone.localdate())
 

@@ -6,11 +6,19 @@ User-Agent decides. Tablets are told apart because an iPad or an Android tablet 
 """
 import re
 
-MOBILE = "mobile"
-TABLET = "tablet"
-DESKTOP = "desktop"
-UNKNOWN = "unknown"
-DEVICE_CLASSES = (MOBILE, TABLET, DESKTOP, UNKNOWN)
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DeviceClass(models.TextChoices):
+    MOBILE = "mobile", _("Di động")
+    TABLET = "tablet", _("Máy tính bảng")
+    DESKTOP = "desktop", _("Máy tính")
+    UNKNOWN = "unknown", _("Không rõ")
+
+
+MOBILE, TABLET, DESKTOP, UNKNOWN = DeviceClass.MOBILE, DeviceClass.TABLET, DeviceClass.DESKTOP, DeviceClass.UNKNOWN
+DEVICE_CLASSES = tuple(DeviceClass.values)
 
 _TABLET_UA = re.compile(r"iPad|Tablet|PlayBook|Silk|Kindle|(Android(?!.*Mobile))", re.I)
 _MOBILE_UA = re.compile(

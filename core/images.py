@@ -379,3 +379,35 @@ def _encode_jpeg(img: Image.Image) -> bytes:
     buffer = io.BytesIO()
     img.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
     return buffer.getvalue()
+
+
+# --- a batch of uploads: what a submission, a citizen's reply and an answer all attach ----------
+
+def check_photo_count(photos) -> None:
+    """At most ``PAKN_PHOTO_MAX_COUNT`` photos per submission, reply or answer."""
+    limit = settings.PAKN_PHOTO_MAX_COUNT
+    if len(photos) > limit:
+        raise ValidationFailed(fields={"photos": [_("Gửi tối đa %(n)d ảnh.") % {"n": limit}]})
+
+
+def read_upload(photo) -> bytes:
+    """An upload's bytes (or the bytes given), read only up to one byte past the limit: the
+    pipeline refuses what is over it without the whole file ever being held."""
+    if isinstance(photo, (bytes, bytearray, memoryview)):
+        return bytes(photo)
+    photo.seek(0)
+    return photo.read(settings.PAKN_PHOTO_MAX_BYTES + 1)
+
+
+def process_photos(photos) -> list[ProcessedImage]:
+    """Count, then run every photo through the pipeline; the first refusal names the photo
+    ("Ảnh 2: …") and is reported under ``photos``, with the status of the refusal (400 or 413)."""
+    check_photo_count(photos)
+    processed = []
+    for number, photo in enumerate(photos, start=1):
+        try:
+            processed.append(process_image(read_upload(photo)))
+        except (ImageRejected, PayloadTooLarge) as exc:
+            message = _("Ảnh %(n)d: %(reason)s") % {"n": number, "reason": exc.message}
+            raise type(exc)(message, code=exc.code, fields={"photos": [message]}) from exc
+    return processed

@@ -11,19 +11,22 @@ from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 
+from core import health
+
 log = logging.getLogger(__name__)
 MACHINE_PREFIXES = ("/api/", "/open311/")
 
 
 def healthz(request):
-    """200 when the database answers; 503 otherwise (for the proxy and the orchestrator)."""
+    """200 when the database answers, with the registered figures (e.g. notifications waiting or
+    failed); 503 otherwise (for the proxy and the orchestrator)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # any database failure means "not healthy", whatever the driver raises
         return JsonResponse({"status": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok"})
+    return JsonResponse({"status": "ok", **health.report()})
 
 
 def _for_machines(request):

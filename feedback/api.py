@@ -64,10 +64,10 @@ class FeedbackSubmitView(PublicAPIView):
             idempotency_key=request.headers.get("Idempotency-Key"), language=get_language() or "vi",
         )
         body = {
-            "tracking_code": result.feedback.tracking_code,
-            "status": result.feedback.case.state,
+            "tracking_code": result.submission.tracking_code,
+            "status": result.submission.case.state,
             "private_url": request.build_absolute_uri(
-                services.private_path(result.feedback.tracking_code, result.private_key)),
+                services.private_path(result.submission.tracking_code, result.private_key)),
         }
         return Response(body, status=status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED)
 
@@ -78,10 +78,10 @@ class FeedbackDetailView(PublicAPIView):
     @extend_schema(operation_id="feedback_public", responses={200: OpenApiTypes.OBJECT, 404: ErrorSerializer},
                    summary="Xem công khai một phản ánh (không có dữ liệu cá nhân)")
     def get(self, request, code):
-        feedback = selectors.feedback_by_code(code)
-        if feedback is None:
+        submission = selectors.submission_by_code(code)
+        if submission is None:
             raise NotFound()
-        return Response(selectors.public_case(feedback, build_uri=request.build_absolute_uri))
+        return Response(selectors.public_case(submission, build_uri=request.build_absolute_uri))
 
 
 class NearbyView(PublicAPIView):

@@ -15,15 +15,13 @@ from django.utils.translation import gettext as _
 
 from core.geo import box_around, distance_m
 from core.models import Category, Kind, Ward
-from feedback.models import Feedback, Photo
-from workflow.models import OPEN_STATES, CaseEvent, RejectReason, State
+from workflow import selectors as workflow_selectors
+from workflow import transitions
+from workflow.actors import citizen_actor
+from workflow.models import OPEN_STATES, CaseEvent, RejectReason, State, Submission, SubmissionPhoto
 
 MAX_MERGE_HOPS = 20
 ANONYMOUS_COORDINATE_DIGITS = 3  # about 100 m: the street, not the house
-# Steps whose message is meant for the citizen. The answer is public; the others speak of the
-# submitter's own matter, so the public sees them only with the submitter's consent.
-PUBLIC_MESSAGE_TRANSITIONS = ("request_info", "reject", "answer")
-CONSENT_MESSAGE_TRANSITIONS = ("request_info", "reject")
 ANSWER_SHOWN_STATES = (State.ANSWERED, State.CLOSED)
 HIDDEN_FROM_HOME = (State.REJECTED, State.WITHDRAWN, State.MERGED)
 NOT_NEARBY = (State.MERGED, State.WITHDRAWN)
@@ -31,29 +29,6 @@ NEARBY_LIMIT = 10
 # How far a public position may be from the stored one (rounding to 3 decimals): the database
 # prefilter widens its box by this, so no case whose public position is in range is missed.
 ROUNDING_MARGIN_M = 80
-
-
-def transition_labels():
-    return {
-        "submit": _("Đã gửi phản ánh"),
-        "route": _("Đã chuyển xử lý"),
-        "request_info": _("Yêu cầu bổ sung thông tin"),
-        "provide_info": _("Đã bổ sung thông tin"),
-        "reject": _("Từ chối tiếp nhận"),
-        "merge": _("Đã gộp với phản ánh trùng"),
-        "merge_in": _("Nhận thêm phản ánh trùng"),
-        "accept": _("Cơ quan đã nhận xử lý"),
-        "return": _("Trả lại bộ phận tiếp nhận"),
-        "transfer": _("Đã chuyển cơ quan khác xử lý"),
-        "answer": _("Đã trả lời"),
-        "approve": _("Đã trả lời"),
-        "send_back": _("Đang hoàn thiện trả lời"),
-        "request_extension": _("Đề nghị gia hạn"),
-        "grant_extension": _("Được gia hạn xử lý"),
-        "reopen": _("Mở lại xử lý"),
-        "close": _("Đã đóng"),
-        "withdraw": _("Người gửi đã rút phản ánh"),
-    }
 
 
 def _local(moment):
@@ -65,18 +40,18 @@ def _url(name, build_uri):
     return build_uri(url) if build_uri else url
 
 
-def feedback_by_code(code: str) -> Feedback | None:
+def submission_by_code(code: str) -> Submission | None:
     """The submission with this tracking code (any letter case), with what its pages show."""
     code = (code or "").strip().upper()
     if not code or len(code) > 20:
         return None
-    return (Feedback.objects.select_related("case", "case__agency", "category", "ward")
+    return (Submission.objects.select_related("case", "case__agency", "category", "ward")
             .filter(tracking_code=code).first())
 
 
-def _surviving_case(feedback):
+def _surviving_case(submission):
     """Merging re-points submissions, so this is the submission's case; the chain is a safeguard."""
-    case = feedback.case
+    case = submission.case
     for _hop in range(MAX_MERGE_HOPS):
         if case.state != State.MERGED or case.merged_into_id is None:
             break
@@ -84,54 +59,60 @@ def _surviving_case(feedback):
     return case
 
 
-def _timeline(feedback, case, *, with_messages):
+def _timeline(submission, case, *, with_messages):
     """The public steps: the submission itself, then the case's public events (no one's name)."""
-    labels = transition_labels()
-    entries = [{"at": _local(feedback.submitted_at), "transition": "submit", "label": labels["submit"],
-                "agency": None, "message": None}]
+    entries = [{"at": _local(submission.submitted_at), "transition": "submit",
+                "label": str(transitions.public_label("submit")), "agency": None, "message": None}]
     events = (CaseEvent.objects.filter(case=case, is_public=True).exclude(transition="submit")
               .select_related("agency").order_by("created_at", "pk"))
     for event in events:
-        entries.append(_timeline_entry(event, labels, with_messages=with_messages))
+        entries.append(_timeline_entry(event, with_messages=with_messages))
     return entries
 
 
-def _timeline_entry(event, labels, *, with_messages):
+def _shows_message(event, *, draft, with_messages):
+    """The message of a step meant for the citizen (its declaration says when): the answer always,
+    the others (about the submitter's own matter) only with their consent; never a draft's."""
+    spec = transitions.get(event.transition)
+    when = spec.message_to_public if spec else ""
+    return bool(when) and not draft and (with_messages or when == transitions.ALWAYS)
+
+
+def _timeline_entry(event, *, with_messages):
     # An answer waiting for a supervisor is a draft: the public sees only that it is awaited.
     draft = event.transition == "answer" and event.to_state == State.PENDING_APPROVAL
-    shows_message = event.transition in PUBLIC_MESSAGE_TRANSITIONS and not draft and (
-        with_messages or event.transition not in CONSENT_MESSAGE_TRANSITIONS)
+    shows_message = _shows_message(event, draft=draft, with_messages=with_messages)
     return {
         "at": _local(event.created_at),
         "transition": event.transition,
-        "label": str(_("Đang chờ duyệt trả lời") if draft else labels.get(event.transition, event.transition)),
+        "label": str(_("Đang chờ duyệt trả lời") if draft else transitions.public_label(event.transition)),
         "agency": event.agency.name if event.agency_id else None,
         "message": (event.message or None) if shows_message else None,
     }
 
 
-def public_position(feedback):
+def public_position(submission):
     """The position the public may know: exact, or rounded to about 100 m for an anonymous
     submitter (the street, not the house). ``(latitude, longitude)`` floats, or None."""
-    if not feedback.has_location:
+    if not submission.has_location:
         return None
-    if feedback.anonymous:
+    if submission.anonymous:
         digits = ANONYMOUS_COORDINATE_DIGITS
-        return round(float(feedback.latitude), digits), round(float(feedback.longitude), digits)
-    return float(feedback.latitude), float(feedback.longitude)
+        return round(float(submission.latitude), digits), round(float(submission.longitude), digits)
+    return float(submission.latitude), float(submission.longitude)
 
 
-def _location(feedback, *, exact=False):
-    if not feedback.has_location:
+def _location(submission, *, exact=False):
+    if not submission.has_location:
         return None
-    latitude, longitude = ((float(feedback.latitude), float(feedback.longitude)) if exact
-                           else public_position(feedback))
+    latitude, longitude = ((float(submission.latitude), float(submission.longitude)) if exact
+                           else public_position(submission))
     return {"latitude": latitude, "longitude": longitude}
 
 
-def _photos(feedback, build_uri):
+def _photos(submission, build_uri):
     return [{"url": _url(photo.image.name, build_uri), "thumbnail_url": _url(photo.thumbnail.name, build_uri)}
-            for photo in feedback.photos.all()]
+            for photo in submission.photos.all()]
 
 
 def _answer(case, build_uri):
@@ -155,47 +136,40 @@ def _named(obj):
     return {"code": obj.code, "name": obj.name} if obj is not None else None
 
 
-def public_case(feedback, *, build_uri=None) -> dict:
+def public_case(submission, *, build_uri=None) -> dict:
     """The public view of a submission: its case's status, public timeline and answer.
 
     Title, description, location, address and photos only with the submitter's consent; an
     anonymous submitter's position rounded to about 100 m and their address never shown.
     ``build_uri`` turns file URLs absolute (the API passes ``request.build_absolute_uri``).
     """
-    case = _surviving_case(feedback)
-    consent = feedback.publish_consent
+    case = _surviving_case(submission)
+    consent = submission.publish_consent
     return {
-        "tracking_code": feedback.tracking_code,
+        "tracking_code": submission.tracking_code,
         "status": case.state,
         "status_label": str(State(case.state).label),
-        "kind": feedback.kind,
-        "kind_label": str(Kind(feedback.kind).label),
-        "category": _named(feedback.category),
-        "title": feedback.title if consent else None,
-        "description": feedback.description if consent else None,
-        "ward": _named(feedback.ward),
-        "location": _location(feedback) if consent else None,
-        "address": feedback.address if consent and not feedback.anonymous and feedback.address else None,
-        "submitted_at": _local(feedback.submitted_at),
-        "photos": _photos(feedback, build_uri) if consent else [],
-        "timeline": _timeline(feedback, case, with_messages=consent),
+        "kind": submission.kind,
+        "kind_label": str(Kind(submission.kind).label),
+        "category": _named(submission.category),
+        "title": submission.title if consent else None,
+        "description": submission.description if consent else None,
+        "ward": _named(submission.ward),
+        "location": _location(submission) if consent else None,
+        "address": submission.address if consent and not submission.anonymous and submission.address else None,
+        "submitted_at": _local(submission.submitted_at),
+        "photos": _photos(submission, build_uri) if consent else [],
+        "timeline": _timeline(submission, case, with_messages=consent),
         "answer": _answer(case, build_uri),
         "rejection": _rejection(case, with_message=consent),
         "due_at": _local(case.due_at) if case.state in OPEN_STATES else None,
     }
 
 
-def available_citizen_actions(feedback, case=None) -> list[str]:
-    """What the submitter can do now: reply when asked, withdraw before an answer, rate an answer."""
-    case = case or _surviving_case(feedback)
-    actions = []
-    if case.state == State.NEEDS_INFO:
-        actions.append("provide_info")
-    if case.state in OPEN_STATES and case.submissions.count() == 1:
-        actions.append("withdraw")
-    if case.state == State.ANSWERED:
-        actions.append("rate")
-    return actions
+def available_citizen_actions(submission, case=None) -> list[str]:
+    """What the submitter can do now, by the workflow's own rules (``workflow.selectors``)."""
+    case = case or _surviving_case(submission)
+    return workflow_selectors.available_citizen_actions(case, citizen_actor(case.pk))
 
 
 def _last_info_request(case):
@@ -204,26 +178,26 @@ def _last_info_request(case):
     return {"message": event.message, "at": _local(event.created_at)} if event else None
 
 
-def private_case(feedback, *, build_uri=None) -> dict:
+def private_case(submission, *, build_uri=None) -> dict:
     """The submitter's view: the public view plus everything they sent and what they can do now."""
-    case = _surviving_case(feedback)
-    view = public_case(feedback, build_uri=build_uri)
+    case = _surviving_case(submission)
+    view = public_case(submission, build_uri=build_uri)
     view.update({
-        "title": feedback.title,
-        "description": feedback.description,
-        "location": _location(feedback, exact=True),
-        "location_from_photo": feedback.location_from_photo,
-        "address": feedback.address or None,
-        "photos": _photos(feedback, build_uri),
-        "contact": {"name": feedback.contact_name, "phone": feedback.contact_phone,
-                    "email": feedback.contact_email},
-        "anonymous": feedback.anonymous,
-        "publish_consent": feedback.publish_consent,
-        "timeline": _timeline(feedback, case, with_messages=True),
+        "title": submission.title,
+        "description": submission.description,
+        "location": _location(submission, exact=True),
+        "location_from_photo": submission.location_from_photo,
+        "address": submission.address or None,
+        "photos": _photos(submission, build_uri),
+        "contact": {"name": submission.contact_name, "phone": submission.contact_phone,
+                    "email": submission.contact_email},
+        "anonymous": submission.anonymous,
+        "publish_consent": submission.publish_consent,
+        "timeline": _timeline(submission, case, with_messages=True),
         "rejection": _rejection(case, with_message=True),
         "rating": case.rating or None,
         "version": case.version,
-        "actions": available_citizen_actions(feedback, case),
+        "actions": available_citizen_actions(submission, case),
         "info_request": _last_info_request(case) if case.state == State.NEEDS_INFO else None,
     })
     return view
@@ -231,8 +205,8 @@ def private_case(feedback, *, build_uri=None) -> dict:
 
 def recent_public_cases(limit=10) -> list[dict]:
     """Newest submissions whose senders consented to publish, public fields only (home page)."""
-    first_thumbnail = Photo.objects.filter(feedback=OuterRef("pk")).order_by("position", "pk").values("thumbnail")[:1]
-    rows = (Feedback.objects.filter(publish_consent=True).exclude(case__state__in=HIDDEN_FROM_HOME)
+    first_thumbnail = SubmissionPhoto.objects.filter(submission=OuterRef("pk")).order_by("position", "pk").values("thumbnail")[:1]
+    rows = (Submission.objects.filter(publish_consent=True).exclude(case__state__in=HIDDEN_FROM_HOME)
             .select_related("case", "category", "ward").annotate(first_thumbnail=Subquery(first_thumbnail))
             .order_by("-submitted_at", "-pk")[:limit])
     return [{
@@ -272,9 +246,9 @@ def nearby_public_cases(*, latitude, longitude, category_code=None, now=None) ->
     radius = settings.PAKN_NEARBY_RADIUS_M
     since = (now or timezone.now()) - timedelta(days=settings.PAKN_NEARBY_DAYS)
     box = box_around(latitude, longitude, radius + ROUNDING_MARGIN_M)
-    rows = (Feedback.objects.filter(publish_consent=True, submitted_at__gte=since,
-                                    latitude__gte=box.min_lat, latitude__lte=box.max_lat,
-                                    longitude__gte=box.min_lon, longitude__lte=box.max_lon)
+    rows = (Submission.objects.filter(publish_consent=True, submitted_at__gte=since,
+                                      latitude__gte=box.min_lat, latitude__lte=box.max_lat,
+                                      longitude__gte=box.min_lon, longitude__lte=box.max_lon)
             .exclude(case__state__in=NOT_NEARBY).select_related("case")
             .only("tracking_code", "title", "latitude", "longitude", "anonymous", "submitted_at", "case__state"))
     if category_code:

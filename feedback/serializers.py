@@ -17,10 +17,10 @@ from rest_framework.utils import html
 from core.api import _flatten
 from core.devices import DEVICE_CLASSES
 from core.errors import ValidationFailed
+from core.images import check_photo_count
 from core.models import Category, Kind, Ward
-from feedback.models import Channel
-from feedback.services import COORDINATE_STEP, check_photo_count
-from workflow.models import Rating
+from feedback.services import COORDINATE_STEP
+from workflow.models import Channel, Rating
 
 PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
 # Mobile numbers are 10 digits (03x, 05x, 07x, 08x, 09x); landlines 11 (02xx + 7 or 8 digits).

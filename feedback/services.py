@@ -25,7 +25,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -35,21 +34,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import Conflict, NotFound, PaknError, ValidationFailed
+from core.errors import Conflict, NotFound, ValidationFailed
 from core.geo import province_bounds
+from core.images import check_photo_count, process_photos, read_upload
 from core.sealing import seal, unseal
-from core.images import ProcessedImage, process_image
 from core.photo_files import delete_files, store_image_files
 from core.models import Kind
-from feedback.models import Channel, Feedback, Photo, TrackingCounter, hash_private_key
-from feedback.selectors import feedback_by_code
+from feedback.models import TrackingCounter
+from feedback.selectors import submission_by_code
 from workflow.actors import citizen_actor
-from workflow.models import Case
+from workflow.models import Case, Channel, Priority, Submission, SubmissionPhoto, hash_private_key
 from workflow import services as workflow
+from workflow.working_time import LOCAL_TZ
 
 log = logging.getLogger(__name__)
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 IDEMPOTENCY_KEY_PATTERN = re.compile(r"[A-Za-z0-9_\-:.]{8,128}")
 COORDINATE_STEP = Decimal("0.000001")
 # What the request fingerprint covers: a resend must carry the same content to be a replay.
@@ -64,7 +63,7 @@ BUSY_BACKOFF_SECONDS = 0.02
 
 @dataclass(frozen=True)
 class SubmissionResult:
-    feedback: Feedback
+    submission: Submission
     private_key: str
     replayed: bool
 
@@ -97,16 +96,16 @@ def seal_private_key(code: str, key: str) -> str:
     return seal(key, purpose=_seal_purpose(code))
 
 
-def private_link(feedback) -> str | None:
+def private_link(submission) -> str | None:
     """The submitter's absolute private link (``PAKN_PUBLIC_BASE_URL``), for their own messages.
 
     The one place the sealed key is opened. None when the submission has no sealed key (made
     before keys were sealed) or it cannot be opened (the secret key changed without a fallback).
     """
-    key = unseal(feedback.private_key_sealed, purpose=_seal_purpose(feedback.tracking_code))
+    key = unseal(submission.private_key_sealed, purpose=_seal_purpose(submission.tracking_code))
     if key is None:
         return None
-    return settings.PAKN_PUBLIC_BASE_URL.rstrip("/") + private_path(feedback.tracking_code, key)
+    return settings.PAKN_PUBLIC_BASE_URL.rstrip("/") + private_path(submission.tracking_code, key)
 
 
 def check_idempotency_key(key: str | None) -> None:
@@ -117,37 +116,10 @@ def check_idempotency_key(key: str | None) -> None:
 
 # --- photos ----------------------------------------------------------------------------------
 
-def check_photo_count(photos: Sequence) -> None:
-    """At most ``PAKN_PHOTO_MAX_COUNT`` photos per submission or per reply."""
-    limit = settings.PAKN_PHOTO_MAX_COUNT
-    if len(photos) > limit:
-        raise ValidationFailed(fields={"photos": [_("Gửi tối đa %(n)d ảnh.") % {"n": limit}]})
-
-
-def _read_photo(photo: bytes | UploadedFile) -> bytes:
-    """The upload's bytes, read only up to one byte past the limit (the pipeline refuses it)."""
-    if isinstance(photo, (bytes, bytearray, memoryview)):
-        return bytes(photo)
-    photo.seek(0)
-    return photo.read(settings.PAKN_PHOTO_MAX_BYTES + 1)
-
-
-def _process_photos(raw_photos: Sequence[bytes]) -> list[ProcessedImage]:
-    """Run every photo through the pipeline; the first refusal names the photo it came from."""
-    processed = []
-    for number, raw in enumerate(raw_photos, start=1):
-        try:
-            processed.append(process_image(raw))
-        except PaknError as exc:
-            message = _("Ảnh %(n)d: %(reason)s") % {"n": number, "reason": exc.message}
-            raise type(exc)(message, code=exc.code, fields={"photos": [message]}) from exc
-    return processed
-
-
-def _save_photos(feedback, processed, *, first_position, written):
+def _save_photos(submission, processed, *, first_position, written):
     """Photo rows and files; file names are random, never derived from the citizen or the upload."""
     for offset, image in enumerate(processed):
-        photo = Photo(feedback=feedback, width=image.width, height=image.height,
+        photo = SubmissionPhoto(submission=submission, width=image.width, height=image.height,
                       source_format=image.source_format, position=first_position + offset)
         store_image_files(photo, image, written=written)
         photo.save()
@@ -214,7 +186,7 @@ def _replay(idempotency_key, fingerprint) -> SubmissionResult | None:
     """The first answer for this key, or None when the key is new; other content is a conflict."""
     if not idempotency_key:
         return None
-    existing = Feedback.objects.select_related("case").filter(idempotency_key=idempotency_key).first()
+    existing = Submission.objects.select_related("case").filter(idempotency_key=idempotency_key).first()
     if existing is None:
         return None
     if not hmac.compare_digest(existing.request_fingerprint, fingerprint):
@@ -262,7 +234,7 @@ def _require_location(fields: dict) -> None:
         raise ValidationFailed(fields={"location": [message]})
 
 
-def _feedback_values(fields: dict) -> dict:
+def _submission_values(fields: dict) -> dict:
     names = ("kind", "category", "title", "description", "latitude", "longitude", "location_from_photo",
              "address", "ward", "contact_name", "contact_phone", "contact_email", "anonymous", "publish_consent")
     values = {name: fields.get(name) for name in names}
@@ -274,57 +246,60 @@ def _feedback_values(fields: dict) -> dict:
 
 
 def _create_submission(*, fields, processed, private_key, idempotency_key, fingerprint, channel,
-                       device_class, language, entered_by) -> Feedback:
+                       device_class, language, entered_by, priority, now) -> Submission:
     """Case, submission, photo rows and files in one transaction; files removed if it fails."""
     written = []
     try:
         with transaction.atomic():
-            now = timezone.now()
+            now = now or timezone.now()
             code = next_tracking_code(now)  # first statement is a write: takes the lock up front
             case = workflow.case_open(kind=fields["kind"], category=fields["category"], title=fields["title"],
-                                      ward=fields.get("ward"), submitted_at=now, device_class=device_class)
-            feedback = Feedback.objects.create(
+                                      ward=fields.get("ward"), submitted_at=now, priority=priority,
+                                      device_class=device_class)
+            submission = Submission.objects.create(
                 tracking_code=code, private_key_hash=hash_private_key(private_key),
                 private_key_sealed=seal_private_key(code, private_key), case=case,
                 idempotency_key=idempotency_key or None, request_fingerprint=fingerprint,
                 language=language, channel=channel, device_class=device_class, entered_by=entered_by,
-                submitted_at=now, **_feedback_values(fields),
+                submitted_at=now, **_submission_values(fields),
             )
-            _save_photos(feedback, processed, first_position=0, written=written)
+            _save_photos(submission, processed, first_position=0, written=written)
     except BaseException:
         delete_files(written)
         raise
-    return feedback
+    return submission
 
 
 def feedback_submit(*, fields: dict, photos: Sequence[bytes | UploadedFile] = (), channel: str,
                     device_class: str, idempotency_key: str | None = None, language: str = "vi",
-                    entered_by=None) -> SubmissionResult:
+                    entered_by=None, priority: str = Priority.NORMAL, now=None) -> SubmissionResult:
     """Take in one submission: photos checked first, then case + submission + photos atomically.
 
     ``fields`` are values already validated by ``feedback.serializers.validate_submission``.
     A repeated ``idempotency_key`` with the same content returns the first result
     (``replayed=True``), including when two copies race (the unique key decides the winner).
+    ``priority`` is the case's (citizens' submissions are normal; staff entering one may judge
+    it urgent); ``now`` is when it arrived (default: the real time).
     """
     if channel not in Channel.values:
         raise ValueError(f"unknown channel {channel!r}")
     check_idempotency_key(idempotency_key)
     check_photo_count(photos)
     fields = _without_contact_if_anonymous(fields)
-    raw_photos = [_read_photo(photo) for photo in photos]
+    raw_photos = [read_upload(photo) for photo in photos]
     fingerprint = request_fingerprint(fields, raw_photos)
     replay = _retrying_when_busy(lambda: _replay(idempotency_key, fingerprint))
     if replay:
         return replay
-    processed = _process_photos(raw_photos)
+    processed = process_photos(raw_photos)
     fields = _with_photo_location(fields, processed)
     _require_location(fields)
     private_key = private_key_for(idempotency_key)
     try:
-        feedback = _retrying_when_busy(lambda: _create_submission(
+        submission = _retrying_when_busy(lambda: _create_submission(
             fields=fields, processed=processed, private_key=private_key, idempotency_key=idempotency_key,
             fingerprint=fingerprint, channel=channel, device_class=device_class, language=language,
-            entered_by=entered_by,
+            entered_by=entered_by, priority=priority, now=now,
         ))
     except IntegrityError:
         # A concurrent copy of this request won the unique key: answer with its result.
@@ -332,19 +307,19 @@ def feedback_submit(*, fields: dict, photos: Sequence[bytes | UploadedFile] = ()
         if replay is None:
             raise
         return replay
-    return SubmissionResult(feedback, private_key, replayed=False)
+    return SubmissionResult(submission, private_key, replayed=False)
 
 
 # --- the submitter's own actions ---------------------------------------------------------------
 
-def feedback_for_submitter(code: str, key: str | None) -> Feedback | None:
+def submission_for_submitter(code: str, key: str | None) -> Submission | None:
     """The submission when ``key`` is its private key; None otherwise (a code alone opens nothing)."""
     if not isinstance(key, str) or not key:
         return None
-    feedback = feedback_by_code(code)
-    if feedback is None or not feedback.key_matches(key):
+    submission = submission_by_code(code)
+    if submission is None or not submission.key_matches(key):
         return None
-    return feedback
+    return submission
 
 
 def _citizen_text(data, name, *, required_message=None):
@@ -357,46 +332,46 @@ def _citizen_text(data, name, *, required_message=None):
     return value
 
 
-def _provide_info(feedback, actor, data, photos):
+def _provide_info(submission, actor, data, photos, now):
     """The citizen's reply, with any extra photos stored on their submission in the same transaction."""
     message = _citizen_text(data, "message", required_message=_("Nhập thông tin bổ sung."))
-    check_photo_count(photos)
-    processed = _process_photos([_read_photo(photo) for photo in photos])
+    processed = process_photos(photos)
     written = []
     try:
         with transaction.atomic():
-            case = workflow.case_provide_info(case=feedback.case, actor=actor, message=message)
-            position = (feedback.photos.aggregate(last=Max("position"))["last"] or 0) + 1
-            _save_photos(feedback, processed, first_position=position, written=written)
+            case = workflow.case_provide_info(case=submission.case, actor=actor, message=message, now=now)
+            position = (submission.photos.aggregate(last=Max("position"))["last"] or 0) + 1
+            _save_photos(submission, processed, first_position=position, written=written)
     except BaseException:
         delete_files(written)
         raise
     return case
 
 
-def _withdraw(feedback, actor, data, photos):
+def _withdraw(submission, actor, data, photos, now):
     message = _citizen_text(data, "message")
-    return workflow.case_withdraw(case=feedback.case, actor=actor, message=message)
+    return workflow.case_withdraw(case=submission.case, actor=actor, message=message, now=now)
 
 
-def _rate(feedback, actor, data, photos):
+def _rate(submission, actor, data, photos, now):
     comment = _citizen_text(data, "comment")
-    return workflow.case_rate(case=feedback.case, actor=actor, rating=data.get("rating") or "", comment=comment)
+    return workflow.case_rate(case=submission.case, actor=actor, rating=data.get("rating") or "", comment=comment,
+                              now=now)
 
 
 CITIZEN_ACTIONS = {"provide_info": _provide_info, "withdraw": _withdraw, "rate": _rate}
 
 
-def citizen_action(*, code: str, key: str, name: str, data: dict, photos=(), device_class: str) -> Case:
+def citizen_action(*, code: str, key: str, name: str, data: dict, photos=(), device_class: str, now=None) -> Case:
     """One of the submitter's own actions on their case, proven by the private key.
 
     A wrong or missing key is "not found", like an unknown code, so a code alone reveals nothing.
     Names: ``provide_info`` (``message``, optional photos), ``withdraw``, ``rate`` (``rating``,
-    optional ``comment``).
+    optional ``comment``); ``now`` is when it happens (default: the real time).
     """
-    feedback = feedback_for_submitter(code, key)
+    submission = submission_for_submitter(code, key)
     action = CITIZEN_ACTIONS.get(name)
-    if feedback is None or action is None:
+    if submission is None or action is None:
         raise NotFound()
-    actor = citizen_actor(feedback.case_id, device_class=device_class)
-    return action(feedback, actor, data, photos)
+    actor = citizen_actor(submission.case_id, device_class=device_class)
+    return action(submission, actor, data, photos, now)

@@ -25,8 +25,8 @@ from core.devices import device_class_of
 from core.errors import NotFound, PaknError
 from feedback import selectors, services
 from feedback.forms import ACTION_FORMS, SubmissionForm
-from feedback.models import Channel
 from feedback.serializers import validate_submission
+from workflow.models import Channel
 from core.throttles import over_limit
 
 ACTION_DONE = {
@@ -91,7 +91,7 @@ def _submit_post(request):
                                     "Kiểm tra lại nội dung rồi bấm “Gửi phản ánh” để tạo phản ánh mới.")]}
         form.show_errors(errors)
         return _submit_page(request, form, status=error.status)
-    return _see_other(services.private_path(result.feedback.tracking_code, result.private_key) + "&new=1")
+    return _see_other(services.private_path(result.submission.tracking_code, result.private_key) + "&new=1")
 
 
 def _normal_code(raw):
@@ -103,18 +103,18 @@ def lookup(request):
     code = _normal_code(request.GET.get("code"))
     if not code:
         return render(request, "feedback/lookup.html", {"code": ""})
-    if selectors.feedback_by_code(code) is None:
+    if selectors.submission_by_code(code) is None:
         return render(request, "feedback/lookup.html", {"code": code, "not_found": True}, status=404)
     return HttpResponseRedirect(reverse("feedback:public", args=[code]))
 
 
 @require_GET
 def public_case(request, code):
-    feedback = selectors.feedback_by_code(code)
-    if feedback is None:
+    submission = selectors.submission_by_code(code)
+    if submission is None:
         return _not_found(request)
-    case = selectors.public_case(feedback)
-    case["location_rounded"] = bool(case["location"]) and feedback.anonymous
+    case = selectors.public_case(submission)
+    case["location_rounded"] = bool(case["location"]) and submission.anonymous
     return render(request, "feedback/public.html", {"case": case})
 
 
@@ -128,12 +128,12 @@ LIVE_PART = "live"
 @require_http_methods(["GET", "POST"])
 def private_case(request, code):
     key = request.GET.get("key") or request.POST.get("key") or ""
-    feedback = selectors.feedback_by_code(code)
-    if feedback is None or not feedback.key_matches(key):
+    submission = selectors.submission_by_code(code)
+    if submission is None or not submission.key_matches(key):
         return _not_found(request)
     failed, status = None, 200
     if request.method == "POST":
-        outcome = _run_citizen_action(request, feedback, key)
+        outcome = _run_citizen_action(request, submission, key)
         if outcome is None:
             return _not_found(request)
         if isinstance(outcome, HttpResponse):
@@ -142,7 +142,7 @@ def private_case(request, code):
     # The live part is what changes with the case: the page swaps it in when the case moves.
     live_only = request.method == "GET" and request.GET.get("part") == LIVE_PART
     template = "feedback/_private_live.html" if live_only else "feedback/private.html"
-    response = render(request, template, _private_context(request, feedback, key, failed), status=status)
+    response = render(request, template, _private_context(request, submission, key, failed), status=status)
     return _private_headers(response)
 
 
@@ -154,7 +154,7 @@ def _private_headers(response):
     return response
 
 
-def _run_citizen_action(request, feedback, key):
+def _run_citizen_action(request, submission, key):
     """Run one action from the private page: a redirect on success, (form, status) to show an error."""
     name = request.POST.get("action", "")
     form_class = ACTION_FORMS.get(name)
@@ -170,7 +170,7 @@ def _run_citizen_action(request, feedback, key):
         return form, 400
     data = {field: request.POST.get(field, "").strip() for field in form.fields if field != "photos"}
     try:
-        services.citizen_action(code=feedback.tracking_code, key=key, name=name, data=data,
+        services.citizen_action(code=submission.tracking_code, key=key, name=name, data=data,
                                 photos=request.FILES.getlist("photos"), device_class=device_class_of(request))
     except NotFound:
         return None
@@ -178,21 +178,21 @@ def _run_citizen_action(request, feedback, key):
         form.show_errors(error.fields or {"__all__": [error.message]})
         return form, error.status
     messages.success(request, ACTION_DONE[name])
-    return _see_other(services.private_path(feedback.tracking_code, key))
+    return _see_other(services.private_path(submission.tracking_code, key))
 
 
-def _private_context(request, feedback, key, failed):
-    case = selectors.private_case(feedback)
+def _private_context(request, submission, key, failed):
+    case = selectors.private_case(submission)
     forms = {name: form_class() for name, form_class in ACTION_FORMS.items()}
     if failed is not None:
         forms[failed.action] = failed
-    link = request.build_absolute_uri(services.private_path(feedback.tracking_code, key))
+    link = request.build_absolute_uri(services.private_path(submission.tracking_code, key))
     return {
         "case": case, "key": key, "private_link": link, "forms": forms, "failed_action": getattr(failed, "action", ""),
         "actions": set(case.get("actions") or ()), "is_new": request.GET.get("new") == "1",
         # Forms post to the address without the key (it travels in a hidden field), so the key
         # stays out of the request line that proxies log.
-        "action_url": reverse("feedback:private", kwargs={"code": feedback.tracking_code}),
+        "action_url": reverse("feedback:private", kwargs={"code": submission.tracking_code}),
     }
 
 

@@ -13,7 +13,7 @@ from core.errors import ValidationFailed
 from metrics.breakdown import BREAKDOWN_KEYS, breakdown
 from metrics.forms import parse_filters
 from metrics.selectors import summary
-from workflow.api import IsStaffMember, request_actor
+from workflow.gate import IsStaffMember, request_actor
 
 ERROR = OpenApiResponse(description='{"message", "code", "fields"}')
 FILTER_PARAMETERS = [

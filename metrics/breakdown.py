@@ -14,12 +14,13 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.devices import DeviceClass
 from core.models import Category, Ward
-from feedback.models import Channel, DeviceClass
 from metrics import selectors
 from metrics.percentiles import distribution
 from metrics.scope import origin
-from workflow.models import OPEN_STATES, Agency
+from workflow.deadlines import overdue_q
+from workflow.models import Agency, Channel
 from workflow.working_time import LOCAL_TZ
 
 BREAKDOWN_KEYS = ("agency", "category", "ward", "channel", "device", "month", "week")
@@ -99,7 +100,7 @@ def _add_cases(row, by, filters, actor):
 def _add_overdue(row, by, filters, actor, now):
     """Overdue now; for month and week rows, among the cases submitted in the period."""
     scope = selectors.cases_submitted_in if by in TIME_KEYS else selectors.cases_matching
-    grouped = scope(filters=filters, actor=actor).filter(state__in=OPEN_STATES, due_at__lt=now) \
+    grouped = scope(filters=filters, actor=actor).filter(overdue_q(now)) \
         .values(k=_case_key(by)).annotate(overdue=Count("pk"))
     for r in grouped:
         row(r["k"])["overdue"] = r["overdue"]

@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from core.devices import DeviceClass
 from core.models import Kind
-from feedback.models import Channel, DeviceClass
 from metrics import selectors
 from metrics.breakdown import breakdown
 from metrics.scope import origin
-from workflow.models import Rating, State
+from workflow.models import Channel, Rating, State
 
 CHUNK_SIZE = 2000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ValidationFailed
+from core.devices import DeviceClass
 from core.models import Category, Ward
-from feedback.models import Channel, DeviceClass
-from metrics.scope import MetricsFilter, visible_agencies
+from metrics.scope import MetricsFilter
+from workflow.models import Channel
+from workflow.visibility import visible_agencies
 
 DATE_FORMATS = ["%Y-%m-%d"]
 # Outside this range a date is a typo, and the far end would overflow the period arithmetic.

@@ -7,8 +7,7 @@
   indicator, the mobile share) uses each submission's own; a case-based figure (response times,
   on-time, backlog, satisfaction) uses those of the case's first submission, so every case counts
   once.
-* Scope: reception, a superuser and a supervisor at a root of the agency tree (the province) see
-  every case; a supervisor sees their agency's subtree; an officer their own agency.
+* Scope: the cases the viewer may see (``workflow.visibility``, the one rule for every read).
 """
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -16,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import OuterRef, Q, Subquery
 
 from core.errors import PermissionDenied
+from workflow.visibility import case_filter
 from workflow.working_time import LOCAL_TZ
 
 
@@ -45,10 +45,7 @@ def case_scope(actor, prefix=""):
     """Q over cases (reached through ``prefix``, e.g. "case__") that ``actor``'s metrics cover."""
     if not actor.is_staff_member:
         raise PermissionDenied()
-    if actor.sees_every_case:
-        return Q()
-    # The agencies as a small subquery (agency_id IN (SELECT id …)) rather than a join to every case.
-    return Q(**{f"{prefix}agency_id__in": visible_agencies(actor, active_only=False).values("pk")})
+    return case_filter(actor, prefix)
 
 
 def case_conditions(filters, actor, prefix=""):
@@ -68,9 +65,9 @@ def case_conditions(filters, actor, prefix=""):
 
 def origin(field):
     """A case's first submission's ``field`` (channel or device class), as a subquery."""
-    from feedback.models import Feedback
+    from workflow.models import Submission
 
-    first = Feedback.objects.filter(case=OuterRef("pk")).order_by("submitted_at", "pk").values(field)[:1]
+    first = Submission.objects.filter(case=OuterRef("pk")).order_by("submitted_at", "pk").values(field)[:1]
     return Subquery(first)
 
 
@@ -81,17 +78,3 @@ def with_origin_filters(cases, filters):
     if filters.device:
         cases = cases.alias(origin_device=origin("device_class")).filter(origin_device=filters.device)
     return cases
-
-
-def visible_agencies(actor, *, active_only=True):
-    """Agencies the actor may filter on and see rows for: their own, and every agency under one
-    they supervise."""
-    from workflow.models import Agency
-
-    agencies = Agency.objects.filter(is_active=True) if active_only else Agency.objects.all()
-    if actor.sees_every_case:
-        return agencies
-    visible = Q(pk__in=sorted(actor.agency_ids))
-    for path in actor.supervised_paths:
-        visible |= Q(path__startswith=path)
-    return agencies.filter(visible)

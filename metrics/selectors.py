@@ -24,11 +24,12 @@ from django.db.models import Count, F, IntegerField, Q, When
 from django.db.models import Case as CaseWhen
 from django.utils import timezone
 
-from feedback.models import DeviceClass, Feedback
+from core.devices import DeviceClass
 from metrics.percentiles import distribution
 from metrics.scope import case_conditions, with_origin_filters
 from workflow.actors import STAFF
-from workflow.models import OPEN_STATES, RESPONDED_STATES, Case, CaseEvent, Rating, State
+from workflow.models import OPEN_STATES, RESPONDED_STATES, Case, CaseEvent, Rating, State, Submission
+from workflow.deadlines import overdue_q
 from workflow.working_time import get_calendar
 
 MOBILE = DeviceClass.MOBILE
@@ -49,7 +50,7 @@ def hours(seconds):
 
 def submissions_in(*, filters, actor):
     """Submissions made in the period, by the submission's own channel and device class."""
-    rows = Feedback.objects.filter(submitted_at__gte=filters.start, submitted_at__lt=filters.end)
+    rows = Submission.objects.filter(submitted_at__gte=filters.start, submitted_at__lt=filters.end)
     rows = rows.filter(case_conditions(filters, actor, "case__"))
     if filters.channel:
         rows = rows.filter(channel=filters.channel)
@@ -146,7 +147,7 @@ def backlog(*, filters, actor, now=None):
     soon = get_calendar().add_working_hours(now, 24)
     # Counting state and due_at (the columns of the (state, due_at) index), not ids.
     counts = cases_matching(filters=filters, actor=actor).filter(state__in=OPEN_STATES).aggregate(
-        open=Count("state"), overdue=Count("due_at", filter=Q(due_at__lt=now)),
+        open=Count("state"), overdue=Count("due_at", filter=overdue_q(now)),
         due_within_24_working_hours=Count("due_at", filter=Q(due_at__gte=now, due_at__lte=soon)))
     return counts
 
@@ -185,5 +186,5 @@ def summary(*, filters, actor, now=None):
 def overdue_cases(*, filters, actor, now=None, limit=50):
     """Open cases past their deadline now, the most overdue first, with what a list shows."""
     now = now or timezone.now()
-    return cases_matching(filters=filters, actor=actor).filter(state__in=OPEN_STATES, due_at__lt=now) \
+    return cases_matching(filters=filters, actor=actor).filter(overdue_q(now)) \
         .select_related("agency", "category").order_by("due_at", "pk")[:limit]

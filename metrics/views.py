@@ -14,7 +14,7 @@ from metrics import exports, selectors
 from metrics.breakdown import breakdown, indicator_trend
 from metrics.charts import trend_chart
 from metrics.forms import MetricsFilterForm, default_filters, parse_filters
-from workflow.views import staff_required
+from workflow.gate import staff_required
 
 OVERDUE_LIST_SIZE = 50
 # Table columns a visitor may sort by: (query value, header, how to read a row's value).

@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 from notifications.models import Notification
 from notifications.selectors import notifications_of, unread_count
 from notifications.services import notifications_mark_read
-from workflow.api import IsStaffMember
+from workflow.gate import IsStaffMember
 
 ERROR = OpenApiResponse(description='{"message", "code", "fields"}')
 

@@ -7,15 +7,16 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Thông báo")
 
     def ready(self):
-        # No other app imports this one: it listens to the workflow and to intake from here.
-        from django.db.models.signals import post_save
-
-        from feedback.models import Feedback
+        # No other app imports this one: it listens to the workflow's bus from here.
+        from core import health
         from notifications import receivers
-        from workflow.models import CaseEvent
-        from workflow.signals import case_changed, deadline_reached
+        from notifications.health import backlog
+        from workflow import signals
 
-        post_save.connect(receivers.on_case_event_created, sender=CaseEvent, dispatch_uid="notifications-event")
-        post_save.connect(receivers.on_submission_created, sender=Feedback, dispatch_uid="notifications-submission")
-        case_changed.connect(receivers.on_case_changed, dispatch_uid="notifications-live")
-        deadline_reached.connect(receivers.on_deadline_reached, dispatch_uid="notifications-deadline")
+        signals.event_recorded.connect(receivers.on_event_recorded, dispatch_uid="notifications-event")
+        signals.submission_recorded.connect(receivers.on_submission_recorded, dispatch_uid="notifications-submission")
+        signals.deadline_stage_recorded.connect(receivers.on_deadline_stage_recorded,
+                                                dispatch_uid="notifications-deadline-stage")
+        signals.case_changed.connect(receivers.on_case_changed, dispatch_uid="notifications-live")
+        signals.deadline_reached.connect(receivers.on_deadline_reached, dispatch_uid="notifications-deadline")
+        health.register("notifications", backlog)

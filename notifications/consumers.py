@@ -13,9 +13,11 @@ from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from notifications import groups as g
+from workflow import gate
 from workflow.models import State
 
 NOT_SIGNED_IN, NO_ROLE, NOT_FOUND = 4401, 4403, 4404
+REFUSALS = {gate.NOT_SIGNED_IN: NOT_SIGNED_IN, gate.NO_ROLE: NO_ROLE}
 
 
 def scope_language(scope):
@@ -60,25 +62,22 @@ class _GroupsConsumer(AsyncJsonWebsocketConsumer):
 
 @database_sync_to_async
 def _inbox_setup(user):
+    """Through the staff gate: (refusal, (), 0), or (None, the actor's groups, their unread count)."""
     from notifications.selectors import unread_count
-    from workflow.actors import staff_actor
 
-    actor = staff_actor(user)
-    if not actor.is_staff_member:
-        return None, 0
-    return g.groups_for_actor(actor), unread_count(user)
+    verdict = gate.check_staff(user)
+    if not verdict.allowed:
+        return verdict.refusal, (), 0
+    return None, g.groups_for_actor(verdict.actor), unread_count(user)
 
 
 class InboxConsumer(_GroupsConsumer):
     """Staff: every change to a case they may see, and their own new notifications."""
 
     async def connect(self):
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            return await self.refuse(NOT_SIGNED_IN)
-        groups, unread = await _inbox_setup(user)
-        if groups is None:
-            return await self.refuse(NO_ROLE)
+        refusal, groups, unread = await _inbox_setup(self.scope.get("user"))
+        if refusal:
+            return await self.refuse(REFUSALS[refusal])
         self.language = scope_language(self.scope)
         # A supervisor who is also a member hears a change in two groups: deliver it once.
         self.seen = deque(maxlen=256)
@@ -101,25 +100,26 @@ class InboxConsumer(_GroupsConsumer):
 
 @database_sync_to_async
 def _submission_for(tracking_code, key):
-    from feedback.models import Feedback
+    from workflow.models import Submission
 
-    feedback = Feedback.objects.select_related("case", "case__merged_into").filter(tracking_code=tracking_code).first()
-    if feedback is None or not feedback.key_matches(key):
+    submission = (Submission.objects.select_related("case", "case__merged_into")
+                  .filter(tracking_code=tracking_code).first())
+    if submission is None or not submission.key_matches(key):
         return None, None
-    return feedback.pk, feedback.case
+    return submission.pk, submission.case
 
 
-class FeedbackConsumer(_GroupsConsumer):
+class SubmissionConsumer(_GroupsConsumer):
     """The submitter holding the private key: the status of THEIR case, and the answer once out."""
 
     async def connect(self):
         code = self.scope["url_route"]["kwargs"]["tracking_code"]
         key = (parse_qs(self.scope.get("query_string", b"").decode("latin1")).get("key") or [""])[0]
-        feedback_id, case = await _submission_for(code, key)
-        if feedback_id is None:
+        submission_id, case = await _submission_for(code, key)
+        if submission_id is None:
             return await self.refuse(NOT_FOUND)
         self.language = scope_language(self.scope)
-        await self.join([g.submission_group(feedback_id)])
+        await self.join([g.submission_group(submission_id)])
         await self.accept()
         from notifications.live import status_message
 

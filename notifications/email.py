@@ -1,7 +1,7 @@
 """Email to citizens: subject/text/html template triplets per message kind and language.
 
 Templates live in ``templates/notifications/email/<language>/<kind>{_subject.txt,.txt,.html}``;
-the citizen's language (``Feedback.language``) picks the directory, Vietnamese when unknown.
+the citizen's language (``Submission.language``) picks the directory, Vietnamese when unknown.
 """
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives

@@ -1,16 +1,17 @@
 """Channel-layer groups for live updates, named once here.
 
-A consumer joins the groups its actor may see; a change is sent to the groups that may see the
-case. The two sides use the same rules as ``workflow.permissions.can_see``:
+Who may hear about a case is who may see it: ``workflow.visibility`` gives the audiences of an
+actor and of a case (an actor sees a case exactly when they share one); this module only names
+them, and adds the groups that are not about seeing cases:
 
-* ``agency-<id>``: members of an agency (any role) see the cases that agency holds;
-* ``tree-<id>``: supervisors of an agency see every case held in its subtree (a case is sent to
-  the tree group of its agency and of each ancestor);
-* ``every-case``: whoever sees every case (reception, administrators, province supervisors), also
-  those still at reception with no agency; they listen to this group alone, so nothing arrives twice;
+* ``every-case``: whoever sees every case (reception, administrators, province supervisors);
+* ``agency-<id>``: members of an agency (any role), for the cases that agency holds;
+* ``tree-<id>``: supervisors of an agency, for every case held in its subtree;
 * ``user-<id>``: one person's own in-app notifications;
 * ``submission-<id>``: the submitter holding the private key of one submission.
 """
+from workflow.visibility import Audience, audiences_of_actor, audiences_of_case
+
 EVERY_CASE_GROUP = "every-case"
 
 
@@ -26,29 +27,23 @@ def user_group(user_id):
     return f"user-{user_id}"
 
 
-def submission_group(feedback_id):
-    return f"submission-{feedback_id}"
+def submission_group(submission_id):
+    return f"submission-{submission_id}"
 
 
-def _ids_in_path(path):
-    return [int(part) for part in (path or "").strip("/").split("/") if part]
+def group_of(audience: Audience) -> str:
+    if audience.kind == "agency":
+        return agency_group(audience.agency_id)
+    if audience.kind == "subtree":
+        return tree_group(audience.agency_id)
+    return EVERY_CASE_GROUP
 
 
 def groups_for_case(case):
-    """The groups allowed to see a case: its agency, every ancestor's tree, and those who see all."""
-    groups = [EVERY_CASE_GROUP]
-    if case.agency_id is not None:
-        groups.append(agency_group(case.agency_id))
-        groups.extend(tree_group(agency_id) for agency_id in _ids_in_path(case.agency.path))
-    return groups
+    """The groups allowed to see a case."""
+    return [group_of(audience) for audience in audiences_of_case(case)]
 
 
 def groups_for_actor(actor):
-    """The groups a staff actor may listen to, by the rule of ``workflow.permissions.can_see``."""
-    groups = {user_group(actor.user_id)}
-    if actor.sees_every_case:
-        return sorted(groups | {EVERY_CASE_GROUP})
-    groups.update(agency_group(agency_id) for agency_id in actor.agency_ids)
-    for path in actor.supervised_paths:
-        groups.add(tree_group(_ids_in_path(path)[-1]))
-    return sorted(groups)
+    """The groups a staff actor listens to: those of the cases they may see, and their own."""
+    return sorted({user_group(actor.user_id)} | {group_of(audience) for audience in audiences_of_actor(actor)})

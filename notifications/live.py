@@ -13,10 +13,8 @@ from django.utils import timezone
 
 from notifications.groups import agency_group, groups_for_case, submission_group, user_group
 from notifications.models import Notification
+from workflow import transitions
 from workflow.models import CaseEvent, State
-
-# Transitions that take a case away from an agency: that agency's inbox must drop the row.
-MOVES_AWAY = ("return", "transfer")
 
 
 def _send_all(pairs):
@@ -67,7 +65,8 @@ def broadcast_case_change(*, case, event):
     """Tell every socket allowed to see the case what changed, and its submitters their status."""
     message = case_message(case, transition=event.transition, at=event.created_at, event_id=event.pk)
     groups = groups_for_case(case)
-    if event.transition in MOVES_AWAY:
+    spec = transitions.get(event.transition)
+    if spec is not None and spec.hands_away:  # the agency it left must drop it from its inbox
         previous = _previous_agency_id(case, event)
         if previous and previous != case.agency_id:
             groups.append(agency_group(previous))

@@ -1,25 +1,28 @@
 """Signal receivers: thin, each hands over to a service. Connected in ``NotificationsConfig.ready``.
 
-Inside the change's transaction (``post_save`` of the event or the submission): write the in-app
-notifications and the outbox rows. After commit (``case_changed``, ``deadline_reached``): push to
-the live sockets. After commit the change is done: a failing push (channel layer down) is logged,
-never raised into the request that made the change.
+Inside the change's transaction (``event_recorded``, ``submission_recorded``,
+``deadline_stage_recorded``): write the one intent row of what must be told, nothing else.
+After commit (``case_changed``, ``deadline_reached``): push to the live sockets. After commit the
+change is done: a failing push (channel layer down) is logged, never raised into the request that
+made the change (a live update is a convenience; the page shows the truth on its next load).
 """
 import logging
 
-from notifications import live, services
+from notifications import intents, live
 
 log = logging.getLogger(__name__)
 
 
-def on_case_event_created(sender, instance, created, raw=False, **kwargs):
-    if created and not raw:
-        services.notify_event(event=instance)
+def on_event_recorded(sender, event, **kwargs):
+    intents.intent_for_event(event)
 
 
-def on_submission_created(sender, instance, created, raw=False, **kwargs):
-    if created and not raw:
-        services.notify_submission_received(feedback=instance)
+def on_submission_recorded(sender, submission, **kwargs):
+    intents.intent_for_submission(submission)
+
+
+def on_deadline_stage_recorded(sender, case, stage, now, **kwargs):
+    intents.intent_for_deadline(case, stage, now)
 
 
 def on_case_changed(sender, case, event, **kwargs):
@@ -30,7 +33,6 @@ def on_case_changed(sender, case, event, **kwargs):
 
 
 def on_deadline_reached(sender, case, stage, **kwargs):
-    services.notify_deadline(case=case, stage=stage)
     try:
         live.broadcast_deadline(case=case, stage=stage)
     except Exception:

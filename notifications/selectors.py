@@ -12,27 +12,28 @@ def _ancestor_paths(path):
     return ["/" + "/".join(ids[: i + 1]) + "/" for i in range(len(ids))]
 
 
-def _supervisor_reach_paths(case):
-    if case.agency_id is not None:
-        return _ancestor_paths(case.agency.path)
+def _supervisor_reach_paths(agency):
+    if agency is not None:
+        return _ancestor_paths(agency.path)
     reception_paths = Agency.objects.filter(memberships__role=Role.RECEPTION).values_list("path", flat=True)
     return sorted({p for path in reception_paths for p in _ancestor_paths(path)})
 
 
-def staff_user_ids(*, case, audience):
-    """The users of one audience for a case (see ``notifications.rules``), as a set of ids.
+def staff_user_ids(*, agency, audience):
+    """The users of one audience (see ``notifications.rules``) for a case held by ``agency`` (None:
+    still at reception), as a set of ids.
 
     Agency: officers and supervisors who are members of the handling agency. Reception: every
     reception officer. Supervisors: those whose agency's subtree contains the case's agency.
     """
     if audience == AGENCY:
-        if case.agency_id is None:
+        if agency is None:
             return set()
-        members = Membership.objects.filter(agency_id=case.agency_id, role__in=[Role.OFFICER, Role.SUPERVISOR])
+        members = Membership.objects.filter(agency=agency, role__in=[Role.OFFICER, Role.SUPERVISOR])
     elif audience == RECEPTION:
         members = Membership.objects.filter(role=Role.RECEPTION)
     elif audience == SUPERVISORS:
-        members = Membership.objects.filter(role=Role.SUPERVISOR, agency__path__in=_supervisor_reach_paths(case))
+        members = Membership.objects.filter(role=Role.SUPERVISOR, agency__path__in=_supervisor_reach_paths(agency))
     else:
         raise ValueError(f"not a staff audience: {audience}")
     return set(members.filter(user__is_active=True).values_list("user_id", flat=True))
@@ -42,7 +43,7 @@ def citizen_recipients(case):
     """Submissions of the case that left a contact and did not ask to stay anonymous."""
     return list(
         case.submissions.filter(anonymous=False).filter(~Q(contact_email="") | ~Q(contact_phone=""))
-        .only("pk", "tracking_code", "contact_email", "contact_phone", "language", "case_id")
+        .only("pk", "tracking_code", "private_key_sealed", "contact_email", "contact_phone", "language", "case_id")
     )
 
 

@@ -1,10 +1,13 @@
-"""Writing notifications: the in-app rows for staff and the outbox rows for citizens.
+"""Rendering what must be told: the in-app rows for staff and the outbox rows for citizens.
 
-``notify_event`` runs inside the transaction that wrote the case event, so the messages commit or
-roll back with the change; pushing them live and delivering the outbox happen after commit. A
-failure here is contained in a savepoint and logged: a notification bug must never stop a case.
+These run after the change has committed, outside its row lock, when ``notifications.intents``
+works through an intent written with the change; pushing the rows live and delivering the outbox
+happen after that work commits. A failure here is not swallowed: the intent takes it back, keeps
+its reason and is tried again (``notifications.retry``), and after the last attempt it is listed
+as failed in the admin and counted on ``/healthz``.
 """
 import logging
+from collections import namedtuple
 
 from django.conf import settings
 from django.db import transaction
@@ -24,6 +27,8 @@ from notifications.sms import fit_sms, get_sms_backend
 from workflow.models import State
 
 log = logging.getLogger(__name__)
+# What a reminder is about, in the shape the notices' conditions read (a CaseEvent has the same).
+Happening = namedtuple("Happening", "agency_id to_state")
 
 
 def _staff_title(kind, case):
@@ -45,15 +50,16 @@ def _staff_title(kind, case):
     return Truncator(f"{titles.get(kind, kind)}: #{case.pk} {case.title}").chars(200)
 
 
-def _staff_notifications(case, rules, *, body="", exclude_user_id=None, now=None):
-    """Unsaved Notification rows for the staff audiences of ``rules`` (one per person)."""
+def _staff_notifications(case, rules, *, agency, body="", exclude_user_id=None, now=None):
+    """Unsaved Notification rows for the staff audiences of ``rules`` (one per person), for a case
+    held by ``agency`` when it happened."""
     url = reverse("workflow:case", args=[case.pk])
     rows, seen = [], {exclude_user_id}
     with override(settings.LANGUAGE_CODE):
         for rule in rules:
             if rule.audience == CITIZEN:
                 continue
-            for user_id in sorted(staff_user_ids(case=case, audience=rule.audience) - seen):
+            for user_id in sorted(staff_user_ids(agency=agency, audience=rule.audience) - seen):
                 seen.add(user_id)
                 rows.append(Notification(user_id=user_id, case=case, kind=rule.kind, url=url,
                                          title=_staff_title(rule.kind, case), body=body,
@@ -79,26 +85,27 @@ def _push(user_ids, notification_ids):
 
 # --- citizens --------------------------------------------------------------------------------
 
-def _public_url(feedback):
-    return settings.PAKN_PUBLIC_BASE_URL.rstrip("/") + reverse("feedback:public", args=[feedback.tracking_code])
+def _public_url(submission):
+    return settings.PAKN_PUBLIC_BASE_URL.rstrip("/") + reverse("feedback:public", args=[submission.tracking_code])
 
 
-def _citizen_context(feedback, case, event, *, private_url):
+def _citizen_context(submission, case, event, *, private_url):
     message = event.message if event is not None and event.is_public else ""
-    public_url = _public_url(feedback)
+    state = event.to_state if event is not None else case.state  # as it was when it happened
+    public_url = _public_url(submission)
     return {
-        "tracking_code": feedback.tracking_code, "case_title": case.title, "public_url": public_url,
+        "tracking_code": submission.tracking_code, "case_title": case.title, "public_url": public_url,
         # The submitter's own page when their key can be had (their messages only), else the public one.
         "private_url": private_url or "", "link": private_url or public_url,
-        "answer": case.answer if case.state in (State.ANSWERED, State.CLOSED) else "",
+        "answer": case.answer if state in (State.ANSWERED, State.CLOSED) else "",
         "message": message, "reject_message": case.reject_message, "site_name": settings.PAKN_SITE_NAME,
     }
 
 
-def _rendered(feedback, case, kind, language, event, *, private_url):
+def _rendered(submission, case, kind, language, event, *, private_url):
     """(subject, text, html, sms) with the private link replaced by the placeholder, or None if the
     link did not survive rendering whole (an SMS cut at its length limit)."""
-    context = _citizen_context(feedback, case, event, private_url=private_url)
+    context = _citizen_context(submission, case, event, private_url=private_url)
     subject, text, html = render_email(kind=kind, language=language, context=context)
     sms = fit_sms(render_sms(kind=kind, language=language, context=context),
                   ascii_only=get_sms_backend().requires_ascii)
@@ -106,22 +113,23 @@ def _rendered(feedback, case, kind, language, event, *, private_url):
     return None if None in parts else (subject, *parts)
 
 
-def _citizen_messages(feedback, case, kind, *, key, event=None):
-    """Unsaved outbox rows (email and/or SMS) for one submitter, in their language."""
-    language = message_language(feedback.language)
-    rendered = _rendered(feedback, case, kind, language, event, private_url=links.link_for(feedback))
+def _citizen_messages(submission, case, kind, *, key, event=None):
+    """Unsaved outbox rows (email and/or SMS) for one submitter, in their language; their private
+    link is in the bodies as a placeholder, written in when sent (``notifications.links``)."""
+    language = message_language(submission.language)
+    rendered = _rendered(submission, case, kind, language, event, private_url=links.link_for(submission))
     if rendered is None:
-        rendered = _rendered(feedback, case, kind, language, event, private_url=None)
+        rendered = _rendered(submission, case, kind, language, event, private_url=None)
     subject, text, html, sms = rendered
     messages = []
-    if feedback.contact_email:
-        messages.append(OutboxMessage(channel=OutboxChannel.EMAIL, to=feedback.contact_email, subject=subject,
+    if submission.contact_email:
+        messages.append(OutboxMessage(channel=OutboxChannel.EMAIL, to=submission.contact_email, subject=subject,
                                       body_text=text, body_html=html, language=language, case=case, kind=kind,
-                                      submission=feedback, dedupe_key=f"{key}:email:{feedback.pk}"))
-    if feedback.contact_phone:
-        messages.append(OutboxMessage(channel=OutboxChannel.SMS, to=feedback.contact_phone, body_text=sms,
-                                      language=language, case=case, kind=kind, submission=feedback,
-                                      dedupe_key=f"{key}:sms:{feedback.pk}"))
+                                      submission=submission, dedupe_key=f"{key}:email:{submission.pk}"))
+    if submission.contact_phone:
+        messages.append(OutboxMessage(channel=OutboxChannel.SMS, to=submission.contact_phone, body_text=sms,
+                                      language=language, case=case, kind=kind, submission=submission,
+                                      dedupe_key=f"{key}:sms:{submission.pk}"))
     return messages
 
 
@@ -129,53 +137,45 @@ def _write_citizen_messages(case, rules, *, key, event=None):
     kinds = [rule.kind for rule in rules if rule.audience == CITIZEN]
     if not kinds:
         return
-    messages = [m for feedback in citizen_recipients(case) for kind in kinds
-                for m in _citizen_messages(feedback, case, kind, key=f"{key}:{kind}", event=event)]
+    messages = [m for submission in citizen_recipients(case) for kind in kinds
+                for m in _citizen_messages(submission, case, kind, key=f"{key}:{kind}", event=event)]
     outbox_kick_on_commit(outbox_write(messages))
 
 
-# --- entry points (called by notifications.receivers) ----------------------------------------
-
-def _contained(what):
-    """Run ``what`` in a savepoint; a failure is logged and rolled back without touching the case."""
-    try:
-        with transaction.atomic():
-            what()
-    except Exception:
-        log.exception("notifications: could not write the notifications of a case change")
-
+# --- what each intent renders (called by notifications.intents) ------------------------------
 
 def notify_event(*, event):
-    """Write what the rules say for one case event: staff notifications and citizens' outbox rows."""
+    """Staff notifications and citizens' outbox rows for one case event, by the notices declared
+    for its transition; the submission itself announces "received" instead."""
     case = event.case
-    rules = rules_for(event.transition, case=case, event=event)
-    if not rules or event.transition == "submit":  # the submission itself announces "received"
+    rules = rules_for(event.transition, happening=event)
+    if not rules or event.transition == "submit":
         return
-
-    def write():
-        body = Truncator(event.message).chars(300) if event.message else ""
-        _store_and_push(_staff_notifications(case, rules, body=body, exclude_user_id=event.actor_id,
-                                             now=event.created_at))
-        _write_citizen_messages(case, rules, key=f"e{event.pk}", event=event)
-    _contained(write)
+    body = Truncator(event.message).chars(300) if event.message else ""
+    _store_and_push(_staff_notifications(case, rules, agency=event.agency, body=body,
+                                         exclude_user_id=event.actor_id, now=event.created_at))
+    _write_citizen_messages(case, rules, key=f"e{event.pk}", event=event)
 
 
-def notify_submission_received(*, feedback):
-    """Tell a submitter who left a contact that their submission arrived (same transaction as intake)."""
-    if feedback.anonymous or not (feedback.contact_email or feedback.contact_phone):
+def wants_receipt(submission):
+    """A submitter who left a contact and did not ask to stay anonymous is told it arrived."""
+    return not submission.anonymous and bool(submission.contact_email or submission.contact_phone)
+
+
+def notify_submission_received(*, submission):
+    """Tell a submitter who left a contact that their submission arrived."""
+    if not wants_receipt(submission):
         return
-
-    def write():
-        messages = _citizen_messages(feedback, feedback.case, "received", key=f"received:{feedback.pk}")
-        outbox_kick_on_commit(outbox_write(messages))
-    _contained(write)
+    messages = _citizen_messages(submission, submission.case, "received", key=f"received:{submission.pk}")
+    outbox_kick_on_commit(outbox_write(messages))
 
 
-def notify_deadline(*, case, stage):
-    """Reminder at 75% of a step's time, and at the deadline the escalation to supervisors."""
+def notify_deadline(*, case, stage, agency, now=None):
+    """Reminder at 75% of a step's time, and at the deadline the escalation to supervisors, for a
+    case held by ``agency`` at that moment."""
     transition = REMINDER if stage < 100 else OVERDUE
-    rules = rules_for(transition, case=case)
-    _contained(lambda: _store_and_push(_staff_notifications(case, rules)))
+    rules = rules_for(transition, happening=Happening(agency_id=getattr(agency, "pk", None), to_state=case.state))
+    _store_and_push(_staff_notifications(case, rules, agency=agency, now=now))
 
 
 def notifications_mark_read(*, user, ids=None, now=None):

@@ -1,7 +1,14 @@
-"""Delivery of the outbox as Celery tasks (run in-process when no broker is configured)."""
+"""Rendering and delivery as Celery tasks (run in-process when no broker is configured)."""
 from celery import shared_task
 
+from notifications.intents import intent_process, intents_sweep
 from notifications.outbox import outbox_deliver, outbox_sweep
+
+
+@shared_task(name="notifications.process_notification_intent", ignore_result=True)
+def process_notification_intent(intent_id):
+    """Render one intent now; a failure leaves it pending with its next attempt time for the sweep."""
+    return intent_process(intent_id=intent_id)
 
 
 @shared_task(name="notifications.deliver_outbox_message", ignore_result=True)
@@ -12,5 +19,6 @@ def deliver_outbox_message(message_id):
 
 @shared_task(name="notifications.sweep_outbox", ignore_result=True)
 def sweep_outbox():
-    """Send every pending message whose next attempt is due: nothing is lost if a kick was."""
+    """Render every due intent, then send every due message: nothing is lost if a kick was."""
+    intents_sweep()
     return outbox_sweep()

@@ -1,6 +1,4 @@
 """The staff member's notification list (/notifications/): works without JavaScript."""
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -8,26 +6,19 @@ from django.views.decorators.http import require_POST
 
 from notifications.selectors import notifications_of
 from notifications.services import notifications_mark_read
-from workflow.actors import staff_actor
+from workflow.gate import staff_required
 
 
-def _require_staff(request):
-    if not staff_actor(request.user).is_staff_member:
-        raise PermissionDenied
-
-
-@login_required
+@staff_required
 def notification_list(request):
-    _require_staff(request)
     page = Paginator(notifications_of(request.user).select_related("case"), 30).get_page(request.GET.get("page"))
     return render(request, "notifications/list.html", {"page": page})
 
 
-@login_required
+@staff_required
 @require_POST
 def mark_read(request):
     """Mark the notifications named by ``id`` (or ``all``) read, then go where the person was headed."""
-    _require_staff(request)
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
     if request.POST.get("all") or ids:
         notifications_mark_read(user=request.user, ids=None if request.POST.get("all") else ids)

@@ -7,9 +7,9 @@ import factory
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from core.devices import DeviceClass
 from core.models import Category, Kind, Ward
-from feedback.models import Channel, DeviceClass, Feedback, hash_private_key
-from workflow.models import Agency, AgencyKind, Membership
+from workflow.models import Agency, AgencyKind, Channel, Membership, Submission, hash_private_key
 from workflow.services import case_open
 
 PASSWORD = "test-pass-2026"
@@ -62,7 +62,7 @@ def member(username, agency, role):
     return user
 
 
-def make_feedback(*, category=None, ward=None, kind=Kind.ON_SITE, title="Đèn đường hỏng",
+def make_submission(*, category=None, ward=None, kind=Kind.ON_SITE, title="Đèn đường hỏng",
                   description="Đèn đường trước số 12 đã hỏng một tuần.", device_class=DeviceClass.MOBILE,
                   channel=Channel.WEB, submitted_at=None, key="private-key", case=None, **fields):
     """A submission and (unless ``case`` is given) the case it opens, as intake would make them."""
@@ -70,8 +70,8 @@ def make_feedback(*, category=None, ward=None, kind=Kind.ON_SITE, title="Đèn �
     submitted_at = submitted_at or timezone.now()
     case = case or case_open(kind=kind, category=category, title=title, ward=ward, submitted_at=submitted_at,
                              device_class=device_class)
-    number = Feedback.objects.count() + 1
-    return Feedback.objects.create(
+    number = Submission.objects.count() + 1
+    return Submission.objects.create(
         tracking_code=fields.pop("tracking_code", f"BN-TEST-{number:04d}"), private_key_hash=hash_private_key(key),
         case=case, kind=kind, category=category, title=title, description=description, ward=ward,
         channel=channel, device_class=device_class, submitted_at=submitted_at, **fields,

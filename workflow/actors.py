@@ -31,12 +31,6 @@ class Actor:
     def is_supervisor(self):
         return bool(self.supervised_paths)
 
-    @property
-    def sees_every_case(self):
-        """Reception, administrators and a supervisor of a root agency (the province) see every
-        case, including those still waiting at reception with no agency yet."""
-        return self.is_superuser or self.is_reception or any(p.count("/") == 2 for p in self.supervised_paths)
-
     def supervises(self, agency):
         return agency is not None and any(agency.path.startswith(p) for p in self.supervised_paths)
 

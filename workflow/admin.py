@@ -1,16 +1,19 @@
 """The administrator's tools: agencies and people, routing and deadline policies, the calendar.
 
-Cases and their events are shown read-only: a case changes only through ``workflow.services``
-(the officials' pages and the API), so the admin can look but never add, edit or delete.
+Cases, their events and submissions are shown read-only: a case changes only through
+``workflow.services`` (the officials' pages and the API) and what a citizen sent is a record, so
+the admin can look but never add, edit or delete.
 """
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_mixins import PhotoPreviewMixin, ReadOnlyAdminMixin
-from workflow.models import Agency, CalendarDay, Case, CaseEvent, CasePhoto, DeadlinePolicy, Membership, RoutingRule
+from workflow.models import (Agency, CalendarDay, Case, CaseEvent, CasePhoto, DeadlinePolicy, Membership, RoutingRule,
+                             Submission, SubmissionPhoto)
 
 User = get_user_model()
 
@@ -131,3 +134,38 @@ class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def view_on_site(self, case):
         return reverse("workflow:case", args=[case.pk])
+
+
+# --- submissions, read-only ----------------------------------------------------------------------
+
+class SubmissionPhotoInline(PhotoPreviewMixin, ReadOnlyAdminMixin, admin.TabularInline):
+    model = SubmissionPhoto
+    extra = 0
+    can_delete = False
+    fields = ("preview", "width", "height", "source_format", "position")
+    readonly_fields = fields
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("tracking_code", "title", "kind", "category", "ward", "channel", "device_class",
+                    "submitted_at", "case_link")
+    list_filter = ("kind", "channel", "device_class", "category", "anonymous", "publish_consent")
+    search_fields = ("=tracking_code", "title", "description")
+    date_hierarchy = "submitted_at"
+    list_select_related = ("category", "ward", "case")
+    show_full_result_count = False
+    inlines = [SubmissionPhotoInline]
+    fieldsets = (
+        (None, {"fields": ("tracking_code", "case_link", "kind", "category", "title", "description")}),
+        (_("Vị trí"), {"fields": ("latitude", "longitude", "location_from_photo", "address", "ward")}),
+        (_("Liên hệ"), {"fields": ("contact_name", "contact_phone", "contact_email", "anonymous",
+                                   "publish_consent", "language")}),
+        (_("Nguồn"), {"fields": ("channel", "device_class", "entered_by", "submitted_at")}),
+    )
+    readonly_fields = ("case_link",)
+
+    @admin.display(description=_("hồ sơ"), ordering="case")
+    def case_link(self, submission):
+        return format_html('<a href="{}">#{}</a>', reverse("admin:workflow_case_change", args=[submission.case_id]),
+                           submission.case_id)

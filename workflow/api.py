@@ -1,7 +1,7 @@
 """The staff API: sign-in token, who am I, agencies, and cases with their transitions.
 
-Views stay thin: the actor is built once per request, reads go through ``workflow.selectors``,
-every change through ``workflow.transitions.perform_transition`` (and so through the services).
+Views stay thin: the staff gate (``workflow.gate``) builds the actor once per request, reads go through ``workflow.selectors``,
+every change through ``workflow.perform.perform_transition`` (and so through the services).
 Errors come back in the one shape ``{"message", "code", "fields"}`` (``core.api``).
 """
 from collections.abc import Mapping
@@ -17,34 +17,15 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from core.devices import device_class_of
 from core.errors import NotFound, ValidationFailed
-from workflow import selectors
-from workflow.actors import staff_actor
+from workflow import selectors, transitions
+from workflow.gate import IsStaffMember, request_actor
 from workflow.models import Agency, Membership, State
+from workflow.perform import perform_transition
 from workflow.serializers import (AgencySerializer, CaseDetailSerializer, CaseListSerializer, MeSerializer,
                                   TokenRequestSerializer, TokenSerializer, TransitionRequestSerializer)
-from workflow.transitions import perform_transition
 
 ERROR = OpenApiResponse(description='{"message", "code", "fields"}')
-
-
-def request_actor(request):
-    """The acting staff member, with their memberships, loaded once per request."""
-    actor = getattr(request, "_pakn_actor", None)
-    if actor is None:
-        actor = staff_actor(request.user, device_class=device_class_of(request))
-        request._pakn_actor = actor
-    return actor
-
-
-class IsStaffMember(permissions.BasePermission):
-    """Signed in (else 401) and holding a role at some agency, or a superuser (else 403)."""
-
-    def has_permission(self, request, view):
-        if not (request.user and request.user.is_authenticated):
-            return False
-        return request_actor(request).is_staff_member
 
 
 # --- signing in and who am I -------------------------------------------------------------------
@@ -152,9 +133,7 @@ class CaseTransitionView(APIView):
         request={"application/json": TransitionRequestSerializer, "multipart/form-data": TransitionRequestSerializer},
         responses={200: CaseDetailSerializer, 400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 409: ERROR, 413: ERROR},
         parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH,
-                                     description="route, request_info, provide_info, reject, merge, accept, return, "
-                                                 "transfer, answer, approve, send_back, request_extension, "
-                                                 "grant_extension, reopen, close, withdraw")],
+                                     description=", ".join(transitions.names()))],
         operation_id="cases_transition",
     )
     def post(self, request, case_id, name):

@@ -17,3 +17,22 @@ class WorkflowConfig(AppConfig):
 
         post_save.connect(calendar_changed, sender=CalendarDay, weak=False, dispatch_uid="calendar_saved")
         post_delete.connect(calendar_changed, sender=CalendarDay, weak=False, dispatch_uid="calendar_deleted")
+        self._announce_new_rows()
+
+    @staticmethod
+    def _announce_new_rows():
+        """Every new event and submission row is announced on the workflow's bus (in its
+        transaction), however it was written, so listeners never depend on the path that wrote it."""
+        from workflow import signals
+        from workflow.models import CaseEvent, Submission
+
+        def event_saved(sender, instance, created, raw=False, **kwargs):
+            if created and not raw:
+                signals.event_recorded.send(sender=CaseEvent, event=instance)
+
+        def submission_saved(sender, instance, created, raw=False, **kwargs):
+            if created and not raw:
+                signals.submission_recorded.send(sender=Submission, submission=instance)
+
+        post_save.connect(event_saved, sender=CaseEvent, weak=False, dispatch_uid="workflow_event_recorded")
+        post_save.connect(submission_saved, sender=Submission, weak=False, dispatch_uid="workflow_submission_recorded")

@@ -1,21 +1,20 @@
-"""Deadlines of a case's steps, from the policies and the working calendar.
+"""Deadlines of a case's steps, from the policies and the working calendar; and when a case is overdue.
 
-Defaults: reception within 8 working hours; handling within 5 working days (urgent:
-4 working hours; complex: 15 working days); a return within 1 working day. The administrator can
-override any of them per category and priority with a ``DeadlinePolicy``.
+A step's limit comes from the most specific active ``DeadlinePolicy`` (see
+``workflow/models/policies.py`` for the defaults when none applies). Every "due at" of a step is
+one of ``reception_due``, ``handling_due`` or ``return_due``; whether a case is overdue is
+``overdue_q`` in SQL and ``is_overdue`` in Python, written side by side from one definition and
+tested against each other (``tests/workflow/test_deadlines.py``). Working-time arithmetic itself
+lives in ``workflow.working_time``.
 """
 from dataclasses import dataclass
 from decimal import Decimal
 
-from workflow.models import DeadlinePolicy, Priority
-from workflow.working_time import get_calendar
+from django.db.models import Q
 
-WORKING_DAY_HOURS = Decimal("7.5")
-DEFAULT_HANDLING_HOURS = {
-    Priority.NORMAL: 5 * WORKING_DAY_HOURS,
-    Priority.URGENT: Decimal(4),
-    Priority.COMPLEX: 15 * WORKING_DAY_HOURS,
-}
+from workflow.models import OPEN_STATES, DeadlinePolicy, Priority
+from workflow.models.policies import default_handling_hours, default_reception_hours, default_return_hours
+from workflow.working_time import get_calendar
 
 
 @dataclass(frozen=True)
@@ -23,6 +22,10 @@ class Limits:
     reception_hours: Decimal
     handling_hours: Decimal
     return_hours: Decimal
+
+
+def default_limits(priority) -> Limits:
+    return Limits(default_reception_hours(), default_handling_hours(priority), default_return_hours())
 
 
 def limits_for(*, category, priority) -> Limits:
@@ -33,8 +36,52 @@ def limits_for(*, category, priority) -> Limits:
     if policy:
         p = policy[0]
         return Limits(p.reception_hours, p.handling_hours, p.return_hours)
-    return Limits(Decimal(8), DEFAULT_HANDLING_HOURS[priority], WORKING_DAY_HOURS)
+    return default_limits(priority)
 
+
+def limits_of(case) -> Limits:
+    return limits_for(category=case.category, priority=case.priority)
+
+
+def largest_limit_hours() -> Decimal:
+    """The longest any step may be given, by the active policies or the defaults."""
+    hours = [value for policy in DeadlinePolicy.objects.filter(is_active=True)
+             for value in (policy.reception_hours, policy.handling_hours, policy.return_hours)]
+    hours += [getattr(default_limits(priority), f"{step}_hours") for priority in Priority
+              for step in ("reception", "handling", "return")]
+    return max(Decimal(value) for value in hours)
+
+
+# --- when a step is due --------------------------------------------------------------------------
+
+def reception_due(start, limits: Limits):
+    """Reception must route, reject or ask by then."""
+    return after_working_hours(start, limits.reception_hours)
+
+
+def handling_due(start, limits: Limits):
+    """The agency must answer by then (a granted extension moves it later)."""
+    return after_working_hours(start, limits.handling_hours)
+
+
+def return_due(start, limits: Limits):
+    """An agency may hand back a case that is not theirs until then."""
+    return after_working_hours(start, limits.return_hours)
+
+
+# --- overdue: one definition, in SQL and in Python ------------------------------------------------
+
+def overdue_q(now, prefix: str = "") -> Q:
+    """Open cases whose current deadline has passed (``prefix`` e.g. ``"case__"``)."""
+    return Q(**{f"{prefix}state__in": OPEN_STATES, f"{prefix}due_at__lt": now})
+
+
+def is_overdue(case, now) -> bool:
+    """``overdue_q`` for one case in memory."""
+    return case.state in OPEN_STATES and case.due_at is not None and case.due_at < now
+
+
+# --- working time ------------------------------------------------------------------------------------
 
 def after_working_hours(start, hours):
     return get_calendar().add_working_seconds(start, int(Decimal(hours) * 3600))

@@ -1,7 +1,7 @@
 """Forms of the officials' pages: the inbox filter and one small form per transition.
 
-Transition forms are built from ``workflow.transitions.TRANSITION_FIELDS`` so the page asks for
-exactly what the service needs. They only draw the inputs and show errors: the input is judged by
+Transition forms are built from the transition's declaration (``workflow.transitions``: fields,
+label, confirmation, secondary) so the page asks for exactly what the service needs. They only draw the inputs and show errors: the input is judged by
 ``perform_transition``, the same way as the API's, and its verdict is put back on the form.
 """
 from django import forms
@@ -11,43 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import MultipleFileInput
 from core.models import Category
 from workflow.models import Agency, State
-
-# What each transition is called on a button, in the officials' words.
-TRANSITION_LABELS = {
-    "route": _("Tiếp nhận và chuyển xử lý"),
-    "request_info": _("Yêu cầu bổ sung thông tin"),
-    "provide_info": _("Ghi nhận thông tin bổ sung"),
-    "reject": _("Từ chối"),
-    "merge": _("Gộp vào hồ sơ khác"),
-    "accept": _("Nhận xử lý"),
-    "return": _("Trả lại (không thuộc thẩm quyền)"),
-    "transfer": _("Chuyển cơ quan khác"),
-    "answer": _("Trả lời"),
-    "approve": _("Duyệt trả lời"),
-    "send_back": _("Trả lại bản trả lời"),
-    "request_extension": _("Xin gia hạn"),
-    "grant_extension": _("Đồng ý gia hạn"),
-    "reopen": _("Mở lại hồ sơ"),
-    "close": _("Đóng hồ sơ"),
-    "withdraw": _("Rút hồ sơ theo yêu cầu người dân"),
-}
-# The timeline also shows how a case began and what the citizen did.
-EVENT_LABELS = {**TRANSITION_LABELS, "submit": _("Gửi phản ánh"), "rate": _("Đánh giá")}
-# The order actions are offered in: the step that moves the case forward first.
-ACTION_ORDER = ("route", "accept", "answer", "approve", "grant_extension", "provide_info", "transfer",
-                "request_extension", "request_info", "send_back", "return", "merge", "reject", "reopen",
-                "close", "withdraw")
-# Actions that end or push back someone's work are drawn as secondary buttons.
-SECONDARY_TRANSITIONS = {"reject", "merge", "return", "send_back", "withdraw", "close", "request_info"}
-# Steps that end a case or hand it away ask once more before they are sent (with JavaScript on).
-CONFIRMATIONS = {
-    "reject": _("Từ chối hồ sơ này?"),
-    "merge": _("Gộp hồ sơ này vào hồ sơ khác?"),
-    "return": _("Trả lại hồ sơ cho bộ phận tiếp nhận?"),
-    "withdraw": _("Rút hồ sơ theo yêu cầu người dân?"),
-    "close": _("Đóng hồ sơ?"),
-}
-
 
 class MultiplePhotosField(forms.FileField):
     """Several photos in one input; each is checked by the image pipeline in the service."""
@@ -90,31 +53,31 @@ def _field_for(spec):
 
 
 class TransitionForm(forms.Form):
-    """The fields one transition asks for; ``name`` is the contract name (``route``, ``answer``…)."""
+    """The fields one declared transition asks for (``workflow.transitions.Transition``)."""
 
-    def __init__(self, name, specs, *args, **kwargs):
-        kwargs.setdefault("auto_id", f"id_{name}_%s")
+    def __init__(self, transition, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{transition.name}_%s")
         super().__init__(*args, **kwargs)
-        self.name = name
-        self.specs = list(specs)
+        self.transition = transition
+        self.name = transition.name
         self.start_open = False
-        for spec in self.specs:
+        for spec in transition.fields:
             self.fields[spec.name] = _field_for(spec)
-        if name == "answer" and "photos" not in self.fields:
+        if transition.takes_photos:
             self.fields["photos"] = MultiplePhotosField(label=_("Ảnh kết quả"), required=False,
                                                         help_text=_("Tối đa 5 ảnh: JPEG, PNG, WebP, HEIC."))
 
     @property
     def label(self):
-        return TRANSITION_LABELS.get(self.name, self.name)
+        return self.transition.label
 
     @property
     def confirmation(self):
-        return CONFIRMATIONS.get(self.name, "")
+        return self.transition.confirmation
 
     @property
     def is_secondary(self):
-        return self.name in SECONDARY_TRANSITIONS
+        return self.transition.secondary
 
     def add_service_errors(self, fields, message):
         """Show the service's verdict: field errors by their fields, anything else above the form.

@@ -4,6 +4,7 @@ django-fsm calls these as ``permission(instance, user)``; the "user" passed is a
 ``workflow.actors.Actor``. Reception routes and judges intake; the agency's people handle; a
 supervisor's reach is their agency's subtree (a province supervisor's is everything); the citizen
 acts on their own case only. Superusers may do anything an administrator would need to repair.
+Who may *see* a case is another rule, with its own home: ``workflow.visibility``.
 """
 from workflow.actors import SYSTEM
 
@@ -50,8 +51,3 @@ def can_close(case, actor):
 
 def can_withdraw(case, actor):
     return actor.is_citizen_of(case) or can_receive(case, actor)
-
-
-def can_see(case, actor):
-    """Whether a staff actor may see a case at all (otherwise: 404, not 403)."""
-    return actor.sees_every_case or actor.works_at(case.agency_id) or actor.supervises(case.agency)

@@ -2,9 +2,10 @@
 
 Not a transition: the state does not change and no event is written (an event would cut the
 step-duration measure of the next real transition). What is recorded is ``Case.reminder_stage``
-(0 → 75 → 100) and, at the deadline, ``escalated_at``, both by a compare-and-set UPDATE that also
+(0 → 75 → 100) and, once overdue (``workflow.deadlines.is_overdue``), ``escalated_at``, both by a compare-and-set UPDATE that also
 checks the state and the deadline did not move, so a reminder is sent once even when two sweeps
-run at once. ``workflow.signals.deadline_reached(case, stage)`` goes out after commit.
+run at once. ``workflow.signals.deadline_stage_recorded`` goes out in the transaction (what must be
+told is written with the stage) and ``deadline_reached(case, stage)`` after commit.
 
 A step's allowance is the working time its policy gives it (reception, return window, handling
 plus a granted extension); the clock's position is the working time left before ``due_at``, so a
@@ -16,13 +17,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from workflow import deadlines
-from workflow.models import Case, DeadlinePolicy, State
+from workflow.models import Case, State
 from workflow.services import MAX_EXTENSION_DAYS
-from workflow.signals import deadline_reached
+from workflow.signals import deadline_reached, deadline_stage_recorded
 from workflow.working_time import get_calendar
 
 STAGE_NONE, STAGE_REMINDER, STAGE_DEADLINE = 0, 75, 100
@@ -43,10 +44,10 @@ def step_allowance_seconds(case, limits):
 
 
 def stage_reached(case, *, now, limits):
-    """100 at or after the deadline, 75 once no more than a quarter of the allowance is left, else 0."""
+    """100 once the case is overdue, 75 once no more than a quarter of the allowance is left, else 0."""
     if case.due_at is None:
         return STAGE_NONE
-    if now >= case.due_at:
+    if deadlines.is_overdue(case, now):
         return STAGE_DEADLINE
     left = deadlines.working_seconds_left(now, case.due_at)
     return STAGE_REMINDER if left <= step_allowance_seconds(case, limits) * REMINDER_SHARE else STAGE_NONE
@@ -54,11 +55,7 @@ def stage_reached(case, *, now, limits):
 
 def _horizon(now):
     """Latest deadline that could already be in its last quarter: beyond it no case needs a look."""
-    largest = DeadlinePolicy.objects.filter(is_active=True).aggregate(
-        h=Max("handling_hours"), r=Max("reception_hours"), t=Max("return_hours"))
-    hours = max([Decimal(v) for v in largest.values() if v is not None]
-                + list(deadlines.DEFAULT_HANDLING_HOURS.values()))
-    seconds = int(hours * 3600) + MAX_EXTENSION_DAYS * get_calendar().working_day_seconds
+    seconds = int(deadlines.largest_limit_hours() * 3600) + MAX_EXTENSION_DAYS * get_calendar().working_day_seconds
     return get_calendar().add_working_seconds(now, int(seconds * REMINDER_SHARE)) + timedelta(seconds=1)
 
 
@@ -82,7 +79,8 @@ def case_set_reminder_stage(*, case, stage, now):
             case.reminder_stage = stage
             case.escalated_at = changes.get("escalated_at", case.escalated_at)
             if stage > STAGE_NONE:
-                transaction.on_commit(lambda: deadline_reached.send(sender=Case, case=case, stage=stage))
+                deadline_stage_recorded.send(sender=Case, case=case, stage=stage, now=now)
+                deadline_reached.send_on_commit(sender=Case, case=case, stage=stage)
     return bool(moved)
 
 
@@ -97,7 +95,7 @@ def cases_send_deadline_reminders(*, now=None, limit=5000):
     for case in cases_due_for_a_look(now)[:limit]:
         key = (case.category_id, case.priority)
         if key not in limits_cache:
-            limits_cache[key] = deadlines.limits_for(category=case.category, priority=case.priority)
+            limits_cache[key] = deadlines.limits_of(case)
         stage = stage_reached(case, now=now, limits=limits_cache[key])
         if stage == case.reminder_stage:
             continue

@@ -1,12 +1,14 @@
 """Conditions of the case state machine: small pure functions that read as sentences.
 
-They look only at the case (and the clock), never at the database, so available transitions can be
-listed for a page of cases without extra queries.
+They look only at the case and the clock (``workflow.clock``: a service given an explicit ``now``
+sets it), never at the database, so available transitions can be listed for a page of cases
+without extra queries.
 """
 from datetime import timedelta
 
 from django.conf import settings
-from django.utils import timezone
+
+from workflow import clock
 
 
 def is_not_its_own_target(case):
@@ -15,7 +17,7 @@ def is_not_its_own_target(case):
 
 def return_window_is_open(case):
     """An agency may hand back a case that is not theirs only within the return window."""
-    return case.return_due_at is None or timezone.now() <= case.return_due_at
+    return case.return_due_at is None or clock.now() <= case.return_due_at
 
 
 def has_no_extension_yet(case):
@@ -38,4 +40,4 @@ def rating_window_closes_at(case):
 
 def rating_window_is_open(case):
     closes_at = rating_window_closes_at(case)
-    return closes_at is not None and timezone.now() <= closes_at
+    return closes_at is not None and clock.now() <= closes_at

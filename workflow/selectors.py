@@ -1,7 +1,8 @@
-"""Reads of cases for the officials: what an actor may see, their inbox queues, one case in full.
+"""Reads of cases for the officials: their inbox queues, one case in full, what they can do on it.
 
 Every list is built in SQL with what the page shows already joined or prefetched, so a page of
-50 cases costs the same handful of queries as a page of 5. The permission checks behind
+50 cases costs the same handful of queries as a page of 5. What an actor may see at all is
+``workflow.visibility``; every read here starts from ``visible_cases``. The permission checks behind
 ``available_transitions`` read only the case's own columns, its select_related agency and the
 actor (whose memberships were loaded once), never the database.
 """
@@ -9,45 +10,18 @@ from django.db.models import Case as SqlCase, Exists, F, IntegerField, OuterRef,
 from django.utils import timezone
 
 from core.errors import NotFound
-from workflow import deadlines
+from workflow import deadlines, services, transitions
 from workflow.actors import STAFF
-from workflow.models import OPEN_STATES, Agency, Case, CaseEvent, RoutingRule, State
-from workflow.services import METHOD_NAMES
+from workflow.models import Agency, Case, CaseEvent, RoutingRule, State, Submission
+from workflow.visibility import agencies_supervised_by, visible_cases
 
 QUEUES = ("reception", "agency", "approvals", "extensions", "overdue")
-
-
-def _submission_model():
-    # Submissions live in the feedback app, which depends on this one: reach it through the
-    # reverse relation instead of importing it.
-    return Case._meta.get_field("submissions").related_model
-
-
-# --- who sees what ------------------------------------------------------------------------------
-
-def _supervised_q(actor):
-    """Cases whose agency lies in a subtree the actor supervises (one LIKE per subtree)."""
-    q = Q(pk__in=[])
-    for path in actor.supervised_paths:
-        q |= Q(agency__path__startswith=path)
-    return q
-
-
-def visible_cases(actor) -> QuerySet:
-    """Cases the actor may open: reception, superusers and province supervisors all; agency people those of their
-    agencies; supervisors also every case of their agency's subtree; citizens and people without
-    a role none (citizens reach their case through its private link, not here)."""
-    if actor.kind != STAFF or not actor.is_staff_member:
-        return Case.objects.none()
-    if actor.sees_every_case:
-        return Case.objects.all()
-    return Case.objects.filter(Q(agency_id__in=actor.agency_ids) | _supervised_q(actor))
 
 
 # --- the inbox ------------------------------------------------------------------------------------
 
 def _list_prefetch():
-    submissions = _submission_model().objects.only("id", "case_id", "tracking_code", "device_class",
+    submissions = Submission.objects.only("id", "case_id", "tracking_code", "device_class",
                                                    "submitted_at").order_by("submitted_at", "pk")
     return Prefetch("submissions", queryset=submissions)
 
@@ -60,20 +34,20 @@ def _queue_filter(queue, actor, now):
         return Q(agency_id__in=actor.agency_ids) & (
             Q(state__in=(State.ASSIGNED, State.IN_PROGRESS))
             | Q(state=State.NEEDS_INFO, resume_state=State.IN_PROGRESS))
-    supervised = Q() if actor.is_superuser else _supervised_q(actor)
+    supervised = Q() if actor.is_superuser else Q(agency_id__in=agencies_supervised_by(actor).values("pk"))
     if queue == "approvals":
         return supervised & Q(state=State.PENDING_APPROVAL)
     if queue == "extensions":
         return supervised & Q(state=State.IN_PROGRESS, extension_requested_days__isnull=False,
                               extension_granted_days__isnull=True)
     if queue == "overdue":
-        return Q(state__in=OPEN_STATES, due_at__lt=now)
+        return deadlines.overdue_q(now)
     return Q(pk__in=[])
 
 
 def _search_filter(q):
     """A tracking code (exact, any case) or words in the title or a submission's text."""
-    submissions = _submission_model().objects.filter(case=OuterRef("pk"))
+    submissions = Submission.objects.filter(case=OuterRef("pk"))
     by_code = Exists(submissions.filter(tracking_code__iexact=q))
     by_text = Exists(submissions.filter(Q(title__icontains=q) | Q(description__icontains=q)))
     return by_code | by_text | Q(title__icontains=q)
@@ -94,11 +68,10 @@ def case_list(*, actor, state=None, agency=None, category=None, overdue=None, q=
         cases = cases.filter(agency__code=agency)
     if category:
         cases = cases.filter(category__code=category)
-    overdue_q = Q(state__in=OPEN_STATES, due_at__lt=now)
     if overdue is True:
-        cases = cases.filter(overdue_q)
+        cases = cases.filter(deadlines.overdue_q(now))
     elif overdue is False:
-        cases = cases.exclude(overdue_q)
+        cases = cases.exclude(deadlines.overdue_q(now))
     if q and q.strip():
         cases = cases.filter(_search_filter(q.strip()))
     if queue:
@@ -110,8 +83,7 @@ def case_list(*, actor, state=None, agency=None, category=None, overdue=None, q=
 # --- one case ---------------------------------------------------------------------------------
 
 def _detail_prefetches():
-    submission_model = _submission_model()
-    submissions = (submission_model.objects.select_related("category", "ward")
+    submissions = (Submission.objects.select_related("category", "ward")
                    .prefetch_related("photos").order_by("submitted_at", "pk"))
     events = CaseEvent.objects.select_related("actor", "agency").order_by("created_at", "pk")
     return (Prefetch("submissions", queryset=submissions), Prefetch("events", queryset=events),
@@ -144,16 +116,30 @@ def case_detail_unchecked(case_id) -> Case:
 def available_transitions(case, actor) -> list[str]:
     """Contract names of the transitions the actor may take now (state, conditions, permission).
 
-    Rating is the citizen's own action and is never listed for staff.
+    Rating is the citizen's own action and is never listed for staff. Declared refusals, which
+    may read the database, are left to the service so a page of cases costs no extra queries.
     """
     if actor.kind != STAFF:
         return []
+    by_method = transitions.by_method()
     names = []
     for transition in case.get_available_user_state_transitions(actor):
-        name = transition.custom.get("api_name") or METHOD_NAMES.get(transition.name)
+        name = by_method.get(transition.name)
         if name and name not in names:
             names.append(name)
     return names
+
+
+def available_citizen_actions(case, actor) -> list[str]:
+    """What the submitter (``actor``, holding the private key) can do on their case now: each
+    transition declared with a ``citizen_action`` that every rule of its service allows (state,
+    conditions, permission, declared refusal). Reply when asked, withdraw before an answer unless
+    others' submissions share the case, rate an answer (which closes or reopens it)."""
+    actions = []
+    for spec in transitions.TRANSITIONS.values():
+        if spec.citizen_action and spec.citizen_action not in actions and services.can_take(case, spec.name, actor):
+            actions.append(spec.citizen_action)
+    return actions
 
 
 def suggest_agency(case) -> Agency | None:
@@ -197,6 +183,3 @@ def time_left_by_case(cases, now=None) -> dict[int, int | None]:
         offsets[moment] = running
     return {case.pk: None if case.due_at is None else offsets[case.due_at] - offsets[now] for case in cases}
 
-
-def is_overdue(case, now=None) -> bool:
-    return case.state in OPEN_STATES and case.due_at is not None and case.due_at < (now or timezone.now())

@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from workflow import selectors
+from workflow import deadlines, selectors, transitions
 from workflow.models import Agency, RejectReason, State
 
 
@@ -83,7 +83,7 @@ class CaseListSerializer(serializers.Serializer):
         return None if seconds is None else round(seconds / 3600, 1)
 
     def get_overdue(self, case) -> bool:
-        return selectors.is_overdue(case, self._now)
+        return deadlines.is_overdue(case, self._now)
 
     def get_available_transitions(self, case) -> list[str]:
         return selectors.available_transitions(case, self.context["actor"])
@@ -217,16 +217,27 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
 
 
-class TransitionRequestSerializer(serializers.Serializer):
-    """Every field any transition takes; which ones a transition needs is in TRANSITION_FIELDS."""
+def _takers(name, what=""):
+    """Which transitions take the input ``name``, read from their declarations (for the API docs)."""
+    declared = [(t.name, f.required) for t in transitions.TRANSITIONS.values() for f in t.fields if f.name == name]
+    if name == "photos":
+        declared = [(t.name, False) for t in transitions.TRANSITIONS.values() if t.takes_photos]
+    required = [n for n, needed in declared if needed]
+    optional = [n for n, needed in declared if not needed]
+    text = "; ".join(part for part in (", ".join(required), optional and "optional for " + ", ".join(optional)) if part)
+    return f"{text}: {what}" if what else text
 
-    agency = serializers.CharField(required=False, help_text="route, transfer: agency code")
-    message = serializers.CharField(
-        required=False, help_text="request_info, provide_info, reject; optional for route, close, withdraw")
-    reason_code = serializers.ChoiceField(choices=RejectReason.choices, required=False, help_text="reject")
-    into = serializers.CharField(required=False, help_text="merge: id (or a tracking code) of the surviving case")
-    reason = serializers.CharField(required=False, help_text="return, transfer, send_back, request_extension, reopen")
-    answer = serializers.CharField(required=False, help_text="answer")
-    days = serializers.IntegerField(required=False, help_text="request_extension: working days")
+
+class TransitionRequestSerializer(serializers.Serializer):
+    """Every field any transition takes; which ones a transition needs is its declaration's
+    (``workflow.transitions``)."""
+
+    agency = serializers.CharField(required=False, help_text=_takers("agency", "agency code"))
+    message = serializers.CharField(required=False, help_text=_takers("message"))
+    reason_code = serializers.ChoiceField(choices=RejectReason.choices, required=False, help_text=_takers("reason_code"))
+    into = serializers.CharField(required=False, help_text=_takers("into", "id (or a tracking code) of the surviving case"))
+    reason = serializers.CharField(required=False, help_text=_takers("reason"))
+    answer = serializers.CharField(required=False, help_text=_takers("answer"))
+    days = serializers.IntegerField(required=False, help_text=_takers("days", "working days"))
     photos = serializers.ListField(child=serializers.ImageField(), required=False,
-                                   help_text="answer: result photos (multipart)")
+                                   help_text=_takers("photos", "result photos (multipart)"))

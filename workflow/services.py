@@ -4,7 +4,9 @@ Each ``case_<transition>`` runs in a transaction, locks the row and compare-and-
 (so of two people acting at once exactly one wins and the other gets ``Conflict``), checks the
 actor's permission, applies the django-fsm transition, saves only the changed fields, writes the
 append-only event, and sends ``case_changed`` after commit. Views, the API, the admin, commands
-and periodic jobs all call these.
+and periodic jobs all call these. Each takes an optional ``now``: the moment the change happens
+(the event's time, the deadlines' start, and the time the state machine's conditions see);
+without it, the real time.
 """
 import logging
 from datetime import timedelta
@@ -17,22 +19,13 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.photo_files import delete_files, store_image_files
-from workflow import deadlines, rules
+from workflow import clock, deadlines, rules, transitions
 from workflow.actors import CITIZEN, SYSTEM, SYSTEM_ACTOR
 from workflow.models import Case, CaseEvent, CasePhoto, Priority, RejectReason, State
 from workflow.signals import case_changed
 
 log = logging.getLogger(__name__)
 
-# The contract's transition names and the model methods behind them.
-TRANSITION_METHODS = {
-    "route": "route", "request_info": "request_info", "provide_info": "provide_info", "reject": "reject",
-    "merge": "merge", "accept": "accept", "return": "return_to_reception", "transfer": "transfer",
-    "answer": "answer_case", "approve": "approve", "send_back": "send_back",
-    "request_extension": "request_extension", "grant_extension": "grant_extension", "reopen": "reopen",
-    "close": "close", "withdraw": "withdraw",
-}
-METHOD_NAMES = {method: name for name, method in TRANSITION_METHODS.items()}
 MAX_EXTENSION_DAYS = 15
 
 
@@ -54,15 +47,33 @@ def _lock(case_id):
         raise Conflict(_("Hồ sơ không còn tồn tại.")) from None
 
 
-def ensure_transition_allowed(case, method, actor, name):
+def transition_refusal(case, name, actor):
+    """Why ``actor`` may not take transition ``name`` on ``case`` now, as the error to raise; None
+    if they may. State and conditions first (409), then permission (403), then the declared
+    refusal (409), which may read the database."""
+    spec = transitions.get(name)
+    method = getattr(case, spec.method)
     if not can_proceed(method):
-        raise Conflict(
+        return Conflict(
             _("Không thể thực hiện “%(action)s” khi hồ sơ đang ở trạng thái “%(state)s”.")
             % {"action": name, "state": case.get_state_display()},
             code="illegal_transition",
         )
     if not has_transition_perm(method, actor):
-        raise PermissionDenied()
+        return PermissionDenied()
+    message = spec.refusal(case) if spec.refusal else None
+    return Conflict(message, code="illegal_transition") if message else None
+
+
+def ensure_transition_allowed(case, name, actor):
+    refusal = transition_refusal(case, name, actor)
+    if refusal is not None:
+        raise refusal
+
+
+def can_take(case, name, actor) -> bool:
+    """Whether ``actor`` may take ``name`` on ``case`` now, by every rule the service applies."""
+    return transition_refusal(case, name, actor) is None
 
 
 def _claim_version(case):
@@ -79,35 +90,35 @@ def _step_durations(case, now):
     return deadlines.working_seconds_between(start, now), int((now - start).total_seconds())
 
 
-def _write_event(case, *, name, from_state, actor, now, message, data, is_public):
+def _write_event(case, *, name, from_state, actor, now, message, data):
     working, calendar = _step_durations(case, now)
     return CaseEvent.objects.create(
         case=case, transition=name, from_state=from_state, to_state=case.state,
         actor=actor.user if actor.kind not in (CITIZEN, SYSTEM) else None, actor_kind=actor.kind,
         device_class=actor.device_class, agency=case.agency, message=message, data=data or {},
-        is_public=is_public, created_at=now, step_working_seconds=working, step_calendar_seconds=calendar,
+        is_public=transitions.EVENTS[name].public, created_at=now, step_working_seconds=working,
+        step_calendar_seconds=calendar,
     )
 
 
 def _announce(case, event):
-    transaction.on_commit(lambda: case_changed.send(sender=Case, case=case, event=event))
+    case_changed.send_on_commit(sender=Case, case=case, event=event)
 
 
-def run_transition(*, case_id, actor, name, apply, message="", data=None, is_public=True, now=None):
+def run_transition(*, case_id, actor, name, apply, message="", data=None, now=None):
     """Lock, check, apply ``apply(case, now)``, save, log and announce one transition."""
     now = now or timezone.now()
     try:
-        with transaction.atomic():
+        with clock.at(now), transaction.atomic():
             case = _lock(case_id)
-            method = getattr(case, TRANSITION_METHODS[name])
-            ensure_transition_allowed(case, method, actor, name)
+            ensure_transition_allowed(case, name, actor)
             from_state, before = case.state, _snapshot(case)
             _claim_version(case)
             apply(case, now)
             _record_step_times(case, from_state, now)
             case.save(update_fields=[*_changed_fields(case, before), "version", "updated_at"])
             event = _write_event(case, name=name, from_state=from_state, actor=actor, now=now,
-                                 message=message, data=data, is_public=is_public)
+                                 message=message, data=data)
             _announce(case, event)
     except ConcurrentTransition:
         raise Conflict() from None
@@ -140,8 +151,7 @@ def case_open(*, kind, category, title, ward=None, submitted_at=None, priority=P
               device_class="unknown"):
     """Open a case in ``submitted`` with its reception deadline; call inside the intake transaction."""
     now = submitted_at or timezone.now()
-    limits = deadlines.limits_for(category=category, priority=priority)
-    reception_due = deadlines.after_working_hours(now, limits.reception_hours)
+    reception_due = deadlines.reception_due(now, deadlines.limits_for(category=category, priority=priority))
     case = Case.objects.create(kind=kind, category=category, ward=ward, title=title, priority=priority,
                                submitted_at=now, reception_due_at=reception_due, due_at=reception_due)
     event = CaseEvent.objects.create(case=case, transition="submit", from_state="", to_state=case.state,
@@ -153,12 +163,11 @@ def case_open(*, kind, category, title, ward=None, submitted_at=None, priority=P
 # --- reception -------------------------------------------------------------------------------
 
 def _agency_deadlines(case, now):
-    limits = deadlines.limits_for(category=case.category, priority=case.priority)
-    return (deadlines.after_working_hours(now, limits.handling_hours),
-            deadlines.after_working_hours(now, limits.return_hours))
+    limits = deadlines.limits_of(case)
+    return deadlines.handling_due(now, limits), deadlines.return_due(now, limits)
 
 
-def case_route(*, case, actor, agency, message=""):
+def case_route(*, case, actor, agency, message="", now=None):
     """Receive and route to an agency (routing rules only suggest; reception decides)."""
     if agency is None or not agency.is_active:
         raise ValidationFailed(fields={"agency": [_("Chọn cơ quan xử lý.")]})
@@ -167,27 +176,27 @@ def case_route(*, case, actor, agency, message=""):
         handling_due, return_due = _agency_deadlines(c, now)
         c.route(agency=agency, now=now, handling_due_at=handling_due, return_due_at=return_due)
     return run_transition(case_id=case.pk, actor=actor, name="route", apply=apply, message=message,
-                          data={"agency": agency.code})
+                          data={"agency": agency.code}, now=now)
 
 
-def case_request_info(*, case, actor, message):
+def case_request_info(*, case, actor, message, now=None):
     """Ask the citizen for more; the step's deadline stops until they answer."""
     message = _require(message, "message", _("Nêu rõ thông tin cần bổ sung."))
 
     def apply(c, now):
         c.request_info(now=now, remaining_seconds=max(deadlines.working_seconds_left(now, c.due_at) or 0, 0))
-    return run_transition(case_id=case.pk, actor=actor, name="request_info", apply=apply, message=message)
+    return run_transition(case_id=case.pk, actor=actor, name="request_info", apply=apply, message=message, now=now)
 
 
-def case_provide_info(*, case, actor, message):
+def case_provide_info(*, case, actor, message, now=None):
     message = _require(message, "message", _("Nhập thông tin bổ sung."))
 
     def apply(c, now):
         c.provide_info(due_at=deadlines.after_working_hours(now, (c.paused_remaining_seconds or 0) / 3600))
-    return run_transition(case_id=case.pk, actor=actor, name="provide_info", apply=apply, message=message)
+    return run_transition(case_id=case.pk, actor=actor, name="provide_info", apply=apply, message=message, now=now)
 
 
-def case_reject(*, case, actor, reason_code, message):
+def case_reject(*, case, actor, reason_code, message, now=None):
     if reason_code not in RejectReason.values:
         raise ValidationFailed(fields={"reason_code": [_("Chọn lý do từ chối.")]})
     message = _require(message, "message", _("Nhập lời nhắn gửi người dân."))
@@ -195,10 +204,10 @@ def case_reject(*, case, actor, reason_code, message):
     def apply(c, now):
         c.reject(reason_code=reason_code, message=message, now=now)
     return run_transition(case_id=case.pk, actor=actor, name="reject", apply=apply, message=message,
-                          data={"reason_code": reason_code})
+                          data={"reason_code": reason_code}, now=now)
 
 
-def case_merge(*, case, actor, into):
+def case_merge(*, case, actor, into, now=None):
     """Merge a duplicate: its submissions now follow ``into`` and get its answer."""
     if into is None or into.pk == case.pk:
         raise ValidationFailed(fields={"into": [_("Chọn một hồ sơ khác để gộp vào.")]})
@@ -212,10 +221,10 @@ def case_merge(*, case, actor, into):
         Case.objects.filter(merged_into=c).update(merged_into=target)
         # The surviving case changed too (new submitters follow it): its version, log and watchers.
         _claim_version(target)
-        event = _write_event(target, name="merge_in", from_state=target.state, actor=actor, now=now,
-                             message="", data={"merged": c.pk}, is_public=False)
+        event = _write_event(target, name=transitions.MERGE_IN.name, from_state=target.state, actor=actor, now=now,
+                             message="", data={"merged": c.pk})
         _announce(target, event)
-    return run_transition(case_id=case.pk, actor=actor, name="merge", apply=apply, data={"into": into.pk})
+    return run_transition(case_id=case.pk, actor=actor, name="merge", apply=apply, data={"into": into.pk}, now=now)
 
 
 def _ensure_can_absorb(case):
@@ -225,22 +234,20 @@ def _ensure_can_absorb(case):
 
 # --- the agency ------------------------------------------------------------------------------
 
-def case_accept(*, case, actor):
-    return run_transition(case_id=case.pk, actor=actor, name="accept", apply=lambda c, now: c.accept(now=now))
+def case_accept(*, case, actor, now=None):
+    return run_transition(case_id=case.pk, actor=actor, name="accept", apply=lambda c, now: c.accept(now=now), now=now)
 
 
-def case_return(*, case, actor, reason):
+def case_return(*, case, actor, reason, now=None):
     """Hand back a case that is not the agency's; reception must route it again."""
     reason = _require(reason, "reason", _("Nêu lý do trả lại."))
 
     def apply(c, now):
-        limits = deadlines.limits_for(category=c.category, priority=c.priority)
-        c.return_to_reception(reception_due_at=deadlines.after_working_hours(now, limits.reception_hours))
-    return run_transition(case_id=case.pk, actor=actor, name="return", apply=apply, message=reason,
-                          is_public=False)
+        c.return_to_reception(reception_due_at=deadlines.reception_due(now, deadlines.limits_of(c)))
+    return run_transition(case_id=case.pk, actor=actor, name="return", apply=apply, message=reason, now=now)
 
 
-def case_transfer(*, case, actor, agency, reason):
+def case_transfer(*, case, actor, agency, reason, now=None):
     reason = _require(reason, "reason", _("Nêu lý do chuyển."))
     if agency is None or not agency.is_active:
         raise ValidationFailed(fields={"agency": [_("Chọn cơ quan xử lý.")]})
@@ -251,10 +258,10 @@ def case_transfer(*, case, actor, agency, reason):
         handling_due, return_due = _agency_deadlines(c, now)
         c.transfer(agency=agency, now=now, handling_due_at=handling_due, return_due_at=return_due)
     return run_transition(case_id=case.pk, actor=actor, name="transfer", apply=apply, message=reason,
-                          data={"agency": agency.code})
+                          data={"agency": agency.code}, now=now)
 
 
-def case_answer(*, case, actor, answer, photos=()):
+def case_answer(*, case, actor, answer, photos=(), now=None):
     """Draft or publish the answer (with result photos); approval first where the agency requires it.
 
     ``photos`` are ``core.images.ProcessedImage`` values; files written for a failed attempt are
@@ -271,7 +278,7 @@ def case_answer(*, case, actor, answer, photos=()):
             store_image_files(record, image, written=written)
             record.save()
     try:
-        return run_transition(case_id=case.pk, actor=actor, name="answer", apply=apply, message=answer)
+        return run_transition(case_id=case.pk, actor=actor, name="answer", apply=apply, message=answer, now=now)
     except BaseException:
         delete_files(written)
         raise
@@ -285,26 +292,26 @@ def _drop_result_photos(case):
         transaction.on_commit(lambda: delete_files(names))
 
 
-def case_approve(*, case, actor):
-    return run_transition(case_id=case.pk, actor=actor, name="approve", apply=lambda c, now: c.approve(now=now))
+def case_approve(*, case, actor, now=None):
+    return run_transition(case_id=case.pk, actor=actor, name="approve", apply=lambda c, now: c.approve(now=now),
+                          now=now)
 
 
-def case_send_back(*, case, actor, reason):
+def case_send_back(*, case, actor, reason, now=None):
     reason = _require(reason, "reason", _("Nêu lý do trả lại bản trả lời."))
 
     def apply(c, now):
         c.send_back()
         _drop_result_photos(c)  # the draft's photos must not be published with a later answer
-    return run_transition(case_id=case.pk, actor=actor, name="send_back", apply=apply, message=reason,
-                          is_public=False)
+    return run_transition(case_id=case.pk, actor=actor, name="send_back", apply=apply, message=reason, now=now)
 
 
-def case_request_extension(*, case, actor, days, reason):
+def case_request_extension(*, case, actor, days, reason, now=None):
     reason = _require(reason, "reason", _("Nêu lý do gia hạn."))
     days = _extension_days(days)
     return run_transition(case_id=case.pk, actor=actor, name="request_extension", message=reason,
                           apply=lambda c, now: c.request_extension(days=days, reason=reason),
-                          data={"days": days}, is_public=False)
+                          data={"days": days}, now=now)
 
 
 def _extension_days(days):
@@ -317,42 +324,40 @@ def _extension_days(days):
     return days
 
 
-def case_grant_extension(*, case, actor):
+def case_grant_extension(*, case, actor, now=None):
     """Grant the one extension: the handling deadline moves by the requested working days."""
     def apply(c, now):
         c.grant_extension(handling_due_at=deadlines.after_working_days(c.handling_due_at or now,
                                                                         c.extension_requested_days))
-    return run_transition(case_id=case.pk, actor=actor, name="grant_extension", apply=apply)
+    return run_transition(case_id=case.pk, actor=actor, name="grant_extension", apply=apply, now=now)
 
 
 # --- after the answer ------------------------------------------------------------------------
 
-def case_reopen(*, case, actor, reason):
+def case_reopen(*, case, actor, reason, now=None):
     """Reopen once, within the rating window, when the citizen is not satisfied."""
     reason = _require(reason, "reason", _("Nêu lý do mở lại."))
 
-    def apply(c, now):
-        limits = deadlines.limits_for(category=c.category, priority=c.priority)
-        c.reopen(now=now, handling_due_at=deadlines.after_working_hours(now, limits.handling_hours))
-    return run_transition(case_id=case.pk, actor=actor, name="reopen", apply=apply, message=reason)
+    return run_transition(case_id=case.pk, actor=actor, name="reopen", apply=_reopen, message=reason, now=now)
 
 
-def case_close(*, case, actor, message=""):
+def _reopen(case, now):
+    case.reopen(now=now, handling_due_at=deadlines.handling_due(now, deadlines.limits_of(case)))
+
+
+def case_close(*, case, actor, message="", now=None):
     return run_transition(case_id=case.pk, actor=actor, name="close", apply=lambda c, now: c.close(now=now),
-                          message=message)
+                          message=message, now=now)
 
 
-def case_withdraw(*, case, actor, message=""):
-    """Withdraw before an answer; a case that several submissions share cannot be withdrawn for all."""
-    def apply(c, now):
-        if c.submissions.count() > 1:
-            raise Conflict(_("Phản ánh đã được gộp với phản ánh của người khác nên không thể rút."),
-                           code="illegal_transition")
-        c.withdraw(now=now)
-    return run_transition(case_id=case.pk, actor=actor, name="withdraw", message=message, apply=apply)
+def case_withdraw(*, case, actor, message="", now=None):
+    """Withdraw before an answer; a case that several submissions share cannot be withdrawn for all
+    (the declared refusal, checked on the locked row)."""
+    return run_transition(case_id=case.pk, actor=actor, name="withdraw", message=message,
+                          apply=lambda c, now: c.withdraw(now=now), now=now)
 
 
-def case_rate(*, case, actor, rating, comment=""):
+def case_rate(*, case, actor, rating, comment="", now=None):
     """The citizen rates the answer: dissatisfied within the window reopens once, otherwise it closes."""
     from workflow.models import Rating
 
@@ -360,17 +365,15 @@ def case_rate(*, case, actor, rating, comment=""):
         raise ValidationFailed(fields={"rating": [_("Chọn: hài lòng, chấp nhận được hoặc không hài lòng.")]})
     if case.state != State.ANSWERED:
         raise Conflict(_("Chỉ đánh giá được hồ sơ đã có trả lời."), code="illegal_transition")
-    reopen = rating == Rating.DISSATISFIED and rules.was_never_reopened(case) and rules.rating_window_is_open(case)
+    now = now or timezone.now()
+    with clock.at(now):
+        reopen = rating == Rating.DISSATISFIED and rules.was_never_reopened(case) and rules.rating_window_is_open(case)
 
     def apply(c, now):
         c.rating, c.rating_comment, c.rated_at = rating, comment or "", now
-        if reopen:
-            limits = deadlines.limits_for(category=c.category, priority=c.priority)
-            c.reopen(now=now, handling_due_at=deadlines.after_working_hours(now, limits.handling_hours))
-        else:
-            c.close(now=now)
+        _reopen(c, now) if reopen else c.close(now=now)
     return run_transition(case_id=case.pk, actor=actor, name="reopen" if reopen else "close", apply=apply,
-                          message=comment or "", data={"rating": rating})
+                          message=comment or "", data={"rating": rating}, now=now)
 
 
 def cases_auto_close(*, now=None):
@@ -381,7 +384,8 @@ def cases_auto_close(*, now=None):
     closed = 0
     for case_id in list(expired):
         try:
-            case_close(case=Case(pk=case_id), actor=SYSTEM_ACTOR, message=_("Tự động đóng khi hết thời hạn đánh giá."))
+            case_close(case=Case(pk=case_id), actor=SYSTEM_ACTOR, message=_("Tự động đóng khi hết thời hạn đánh giá."),
+                       now=now)
             closed += 1
         except (Conflict, PermissionDenied):
             continue  # someone acted on it meanwhile

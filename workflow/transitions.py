@@ -1,27 +1,38 @@
-"""Taking a transition by its contract name, with the fields a person typed or an API client sent.
+"""Every transition of a case, declared once; everything that offers, shows or tells of one reads it.
 
-``perform_transition`` is what the API, the officials' pages and the admin call: it finds the
-service behind a name, checks permission and then state before looking at the input (so a
-person who may not act is told so, whatever they sent), turns the raw values into what the
-service takes (an agency code into an ``Agency``, a case number into a case the actor may see,
-days into an int), runs answer photos through the photo pipeline, and calls the service, which
-locks the row and checks everything again.
+A transition is four things in three places:
+
+* its *model method* in ``workflow/models/cases.py``: the django-fsm ``@transition`` with its
+  source and target states, conditions and permission (no I/O);
+* its *service* ``workflow.services.case_<name>``: lock, check, apply, log, announce;
+* its *declaration* here: the contract name (API path, event log, notifications), the method's
+  name, the fields it asks for, its labels for officials and citizens, its place among the
+  buttons (the order of ``TRANSITIONS``), its confirmation, whether its button is secondary,
+  whether citizens see the event and its message, what the submitter may do through it, and who
+  hears of it.
+
+Read by: the staff API (names, fields, docs), the officials' pages (forms, labels, order,
+confirmations), the citizen's available actions and timeline, the notification rules, the live
+updates and ``workflow.services`` (method, public flag, refusal). ``tests/workflow/test_declaration.py``
+fails when the model, the services and this table disagree. README: "Adding a transition".
 """
-from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Callable
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.errors import NotFound, PaknError, PermissionDenied, ValidationFailed
-from core.images import process_image
-from workflow import services
-from workflow.models import Agency, Case, RejectReason
+from workflow.models import RejectReason, State
+
+# Who hears of a transition (see ``notifications.rules``): every submitter who left a contact,
+# the members of the agency holding the case, reception, the supervisors above the case's agency.
+CITIZEN, AGENCY, RECEPTION, SUPERVISORS = "citizen", "agency", "reception", "supervisors"
+# When the public timeline shows an event's message: always, or with the submitter's consent.
+ALWAYS, WITH_CONSENT = "always", "with_consent"
 
 
 @dataclass(frozen=True)
-class FieldSpec:
+class Field:
     """One input of a transition. ``kind``: text, textarea, agency (code), case (number), int, choice."""
 
     name: str
@@ -31,151 +42,177 @@ class FieldSpec:
     choices: tuple = ()
 
 
+# Conditions of notices: each reads what happened (a ``CaseEvent``, or for reminders anything
+# with the same two attributes): ``agency_id``, the agency holding the case then, and ``to_state``.
+
+def always(happening):
+    return True
+
+
+def published(happening):
+    return happening.to_state == State.ANSWERED
+
+
+def awaits_approval(happening):
+    return happening.to_state == State.PENDING_APPROVAL
+
+
+def with_an_agency(happening):
+    return happening.agency_id is not None
+
+
+def at_reception(happening):
+    return happening.agency_id is None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Tell ``audience`` about it as ``kind`` (a template for citizens, a title for staff) when ``when``."""
+
+    audience: str
+    kind: str
+    when: Callable = always
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something the event log records: its officials' and its citizens' labels, and whether the
+    public timeline shows it."""
+
+    name: str
+    label: str
+    public_label: str
+    public: bool = True
+
+
+@dataclass(frozen=True)
+class Transition(Event):
+    """A change of a case by its contract name; ``label`` is also its button."""
+
+    method: str = ""  # the Case method (django-fsm); the contract name when empty
+    fields: tuple = ()
+    takes_photos: bool = False
+    confirmation: str = ""  # asked once more before it is sent (with JavaScript on)
+    secondary: bool = False  # ends or pushes back someone's work: drawn as a secondary button
+    message_to_public: str = ""  # ALWAYS, WITH_CONSENT, or never
+    citizen_action: str = ""  # the submitter's own action (private page) that takes this transition
+    hands_away: bool = False  # takes the case from an agency: that agency's inbox must drop it
+    # A rule that needs the database, so it cannot be a django-fsm condition (those stay pure and
+    # free for lists): ``refusal(case)`` is a message when the transition must be refused, else
+    # None. The service checks it on the locked row; listing the submitter's actions checks it too.
+    refusal: Callable | None = None
+    notices: tuple = ()
+
+    def __post_init__(self):
+        if not self.method:
+            object.__setattr__(self, "method", self.name)
+
+
 def _message(required=True, label=gettext_lazy("Lời nhắn")):
-    return FieldSpec("message", label, "textarea", required)
+    return Field("message", label, "textarea", required)
 
 
 def _reason(label=gettext_lazy("Lý do")):
-    return FieldSpec("reason", label, "textarea")
+    return Field("reason", label, "textarea")
 
 
-_AGENCY = FieldSpec("agency", gettext_lazy("Cơ quan xử lý"), "agency")
-
-TRANSITION_FIELDS: dict[str, list[FieldSpec]] = {
-    "route": [_AGENCY, _message(required=False, label=gettext_lazy("Ghi chú chuyển xử lý"))],
-    "request_info": [_message(label=gettext_lazy("Thông tin cần người dân bổ sung"))],
-    "provide_info": [_message(label=gettext_lazy("Thông tin người dân đã bổ sung"))],
-    "reject": [FieldSpec("reason_code", gettext_lazy("Lý do từ chối"), "choice", choices=tuple(RejectReason.choices)),
-               _message(label=gettext_lazy("Lời nhắn gửi người dân"))],
-    "merge": [FieldSpec("into", gettext_lazy("Gộp vào hồ sơ số"), "case")],
-    "accept": [],
-    "return": [_reason(gettext_lazy("Lý do trả lại"))],
-    "transfer": [_AGENCY, _reason(gettext_lazy("Lý do chuyển"))],
-    "answer": [FieldSpec("answer", gettext_lazy("Nội dung trả lời"), "textarea")],
-    "approve": [],
-    "send_back": [_reason(gettext_lazy("Lý do trả lại bản trả lời"))],
-    "request_extension": [FieldSpec("days", gettext_lazy("Số ngày làm việc xin gia hạn"), "int"),
-                          _reason(gettext_lazy("Lý do gia hạn"))],
-    "grant_extension": [],
-    "reopen": [_reason(gettext_lazy("Lý do mở lại"))],
-    "close": [_message(required=False, label=gettext_lazy("Ghi chú"))],
-    "withdraw": [_message(required=False, label=gettext_lazy("Ghi chú"))],
-}
-
-SERVICES = {
-    "route": services.case_route, "request_info": services.case_request_info,
-    "provide_info": services.case_provide_info, "reject": services.case_reject, "merge": services.case_merge,
-    "accept": services.case_accept, "return": services.case_return, "transfer": services.case_transfer,
-    "answer": services.case_answer, "approve": services.case_approve, "send_back": services.case_send_back,
-    "request_extension": services.case_request_extension, "grant_extension": services.case_grant_extension,
-    "reopen": services.case_reopen, "close": services.case_close, "withdraw": services.case_withdraw,
-}
-assert set(SERVICES) == set(TRANSITION_FIELDS) == set(services.TRANSITION_METHODS)
+_AGENCY = Field("agency", gettext_lazy("Cơ quan xử lý"), "agency")
 
 
-def perform_transition(*, name, case, actor, data: Mapping, photos=()) -> Case:
-    """Take the transition ``name`` on ``case`` as ``actor``; returns the case as saved.
-
-    Unknown name: ``NotFound``. Not permitted to this actor: ``PermissionDenied``. Not possible
-    from this state: ``Conflict``. Missing or bad fields: ``ValidationFailed`` naming every bad field.
-    The caller has already checked that the actor may see the case (otherwise: ``NotFound``).
-    """
-    if name not in SERVICES:
-        raise NotFound(_("Không có thao tác này."))
-    _ensure_allowed(case, name, actor)
-    values = clean_fields(name, data or {}, actor=actor, case=case)
-    if name == "answer":
-        values["photos"] = _processed_photos(photos)
-    return SERVICES[name](case=case, actor=actor, **values)
+def _shared_with_other_submitters(case):
+    """One submitter cannot withdraw a case other people's submissions were merged into."""
+    if case.submissions.count() > 1:
+        return _("Phản ánh đã được gộp với phản ánh của người khác nên không thể rút.")
+    return None
 
 
-def _ensure_allowed(case, name, actor):
-    """Role first (403: this person may never do this to this case), then state and conditions
-    (409), on the case as the caller loaded it; the service repeats both on the locked row."""
-    method = getattr(case, services.TRANSITION_METHODS[name])
-    # Every source of one transition method shares the same permission function.
-    permission = next(iter(method._django_fsm.transitions.values())).permission
-    if permission is not None and not permission(case, actor):
-        raise PermissionDenied()
-    services.ensure_transition_allowed(case, method, actor, name)
+# In the order their buttons are offered: the step that moves the case forward first.
+TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
+    Transition("route", gettext_lazy("Tiếp nhận và chuyển xử lý"), gettext_lazy("Đã chuyển xử lý"),
+               fields=(_AGENCY, _message(required=False, label=gettext_lazy("Ghi chú chuyển xử lý"))),
+               notices=(Notice(CITIZEN, "routed"), Notice(AGENCY, "assigned"))),
+    Transition("accept", gettext_lazy("Nhận xử lý"), gettext_lazy("Cơ quan đã nhận xử lý")),
+    Transition("answer", gettext_lazy("Trả lời"), gettext_lazy("Đã trả lời"), method="answer_case",
+               fields=(Field("answer", gettext_lazy("Nội dung trả lời"), "textarea"),), takes_photos=True,
+               message_to_public=ALWAYS,
+               notices=(Notice(CITIZEN, "answered", published), Notice(SUPERVISORS, "approval_needed", awaits_approval))),
+    Transition("approve", gettext_lazy("Duyệt trả lời"), gettext_lazy("Đã trả lời"),
+               notices=(Notice(CITIZEN, "answered"), Notice(AGENCY, "approved"))),
+    Transition("grant_extension", gettext_lazy("Đồng ý gia hạn"), gettext_lazy("Được gia hạn xử lý"),
+               notices=(Notice(AGENCY, "extension_granted"),)),
+    Transition("provide_info", gettext_lazy("Ghi nhận thông tin bổ sung"), gettext_lazy("Đã bổ sung thông tin"),
+               fields=(_message(label=gettext_lazy("Thông tin người dân đã bổ sung")),), citizen_action="provide_info",
+               notices=(Notice(AGENCY, "info_provided", with_an_agency), Notice(RECEPTION, "info_provided", at_reception))),
+    Transition("transfer", gettext_lazy("Chuyển cơ quan khác"), gettext_lazy("Đã chuyển cơ quan khác xử lý"),
+               fields=(_AGENCY, _reason(gettext_lazy("Lý do chuyển"))), hands_away=True,
+               notices=(Notice(AGENCY, "assigned"),)),
+    Transition("request_extension", gettext_lazy("Xin gia hạn"), gettext_lazy("Đề nghị gia hạn"), public=False,
+               fields=(Field("days", gettext_lazy("Số ngày làm việc xin gia hạn"), "int"),
+                       _reason(gettext_lazy("Lý do gia hạn"))),
+               notices=(Notice(SUPERVISORS, "extension_request"),)),
+    Transition("request_info", gettext_lazy("Yêu cầu bổ sung thông tin"), gettext_lazy("Yêu cầu bổ sung thông tin"),
+               fields=(_message(label=gettext_lazy("Thông tin cần người dân bổ sung")),), secondary=True,
+               message_to_public=WITH_CONSENT, notices=(Notice(CITIZEN, "info_requested"),)),
+    Transition("send_back", gettext_lazy("Trả lại bản trả lời"), gettext_lazy("Đang hoàn thiện trả lời"), public=False,
+               fields=(_reason(gettext_lazy("Lý do trả lại bản trả lời")),), secondary=True,
+               notices=(Notice(AGENCY, "sent_back"),)),
+    Transition("return", gettext_lazy("Trả lại (không thuộc thẩm quyền)"), gettext_lazy("Trả lại bộ phận tiếp nhận"),
+               public=False, method="return_to_reception", fields=(_reason(gettext_lazy("Lý do trả lại")),),
+               secondary=True, confirmation=gettext_lazy("Trả lại hồ sơ cho bộ phận tiếp nhận?"), hands_away=True,
+               notices=(Notice(RECEPTION, "returned"),)),
+    Transition("merge", gettext_lazy("Gộp vào hồ sơ khác"), gettext_lazy("Đã gộp với phản ánh trùng"),
+               fields=(Field("into", gettext_lazy("Gộp vào hồ sơ số"), "case"),), secondary=True,
+               confirmation=gettext_lazy("Gộp hồ sơ này vào hồ sơ khác?")),
+    Transition("reject", gettext_lazy("Từ chối"), gettext_lazy("Từ chối tiếp nhận"),
+               fields=(Field("reason_code", gettext_lazy("Lý do từ chối"), "choice", choices=tuple(RejectReason.choices)),
+                       _message(label=gettext_lazy("Lời nhắn gửi người dân"))),
+               secondary=True, confirmation=gettext_lazy("Từ chối hồ sơ này?"), message_to_public=WITH_CONSENT,
+               notices=(Notice(CITIZEN, "rejected"),)),
+    Transition("reopen", gettext_lazy("Mở lại hồ sơ"), gettext_lazy("Mở lại xử lý"),
+               fields=(_reason(gettext_lazy("Lý do mở lại")),), citizen_action="rate",
+               notices=(Notice(CITIZEN, "reopened"), Notice(AGENCY, "reopened"))),
+    Transition("close", gettext_lazy("Đóng hồ sơ"), gettext_lazy("Đã đóng"),
+               fields=(_message(required=False, label=gettext_lazy("Ghi chú")),), secondary=True,
+               confirmation=gettext_lazy("Đóng hồ sơ?"), citizen_action="rate"),
+    Transition("withdraw", gettext_lazy("Rút hồ sơ theo yêu cầu người dân"), gettext_lazy("Người gửi đã rút phản ánh"),
+               fields=(_message(required=False, label=gettext_lazy("Ghi chú")),), secondary=True,
+               confirmation=gettext_lazy("Rút hồ sơ theo yêu cầu người dân?"), citizen_action="withdraw",
+               refusal=_shared_with_other_submitters,
+               notices=(Notice(AGENCY, "withdrawn", with_an_agency), Notice(RECEPTION, "withdrawn", at_reception))),
+)}
+
+# Events that are not transitions: how a case began, and a duplicate merged into it.
+SUBMIT = Event("submit", gettext_lazy("Gửi phản ánh"), gettext_lazy("Đã gửi phản ánh"))
+MERGE_IN = Event("merge_in", gettext_lazy("Nhận thêm phản ánh trùng"), gettext_lazy("Nhận thêm phản ánh trùng"),
+                 public=False)
+EVENTS: dict[str, Event] = {**TRANSITIONS, SUBMIT.name: SUBMIT, MERGE_IN.name: MERGE_IN}
 
 
-def clean_fields(name, data, *, actor, case=None):
-    """The transition's inputs as the service takes them; every problem reported at once."""
-    values, errors = {}, {}
-    for spec in TRANSITION_FIELDS[name]:
-        raw = _raw(data, spec.name)
-        if raw == "":
-            if spec.required:
-                errors[spec.name] = [_("Trường này là bắt buộc.")]
-            elif spec.kind in ("text", "textarea"):
-                values[spec.name] = ""
-            continue
-        try:
-            values[spec.name] = _CONVERTERS[spec.kind](raw, spec=spec, actor=actor, case=case)
-        except ValidationFailed as exc:
-            errors[spec.name] = [str(exc.message)]
-    if errors:
-        raise ValidationFailed(fields=errors)
-    return values
+def get(name: str) -> Transition | None:
+    """The transition declared under this contract name, or None."""
+    return TRANSITIONS.get(name)
 
 
-def _raw(data, key):
-    value = data.get(key) if hasattr(data, "get") else None
-    if value is None:
-        return ""
-    return value.strip() if isinstance(value, str) else str(value).strip()
+def names() -> list[str]:
+    """Every contract name, in button order."""
+    return list(TRANSITIONS)
 
 
-def _text(raw, **_ignored):
-    return raw
+def by_method() -> dict[str, str]:
+    """Case method name → contract name."""
+    return {t.method: t.name for t in TRANSITIONS.values()}
 
 
-def _agency(raw, **_ignored):
-    agency = Agency.objects.filter(code=raw, is_active=True).first()
-    if agency is None:
-        raise ValidationFailed(_("Không tìm thấy cơ quan có mã này."))
-    return agency
+def in_button_order(transition_names) -> list[str]:
+    order = names()
+    return sorted(transition_names, key=lambda name: order.index(name) if name in order else len(order))
 
 
-def _case(raw, *, actor, case, **_ignored):
-    """A case the actor may see, by number or by one of its tracking codes."""
-    from workflow.selectors import visible_cases
-
-    visible = visible_cases(actor)
-    target = visible.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() else \
-        visible.filter(submissions__tracking_code__iexact=raw).first()
-    if target is None:
-        raise ValidationFailed(_("Không tìm thấy hồ sơ này."))
-    return target
+def event_label(name: str) -> str:
+    event = EVENTS.get(name)
+    return event.label if event else name
 
 
-def _int(raw, **_ignored):
-    try:
-        return int(raw)
-    except ValueError:
-        raise ValidationFailed(_("Nhập một số nguyên.")) from None
-
-
-def _choice(raw, *, spec, **_ignored):
-    if raw not in {value for value, _label in spec.choices}:
-        raise ValidationFailed(_("Lựa chọn không hợp lệ."))
-    return raw
-
-
-_CONVERTERS = {"text": _text, "textarea": _text, "agency": _agency, "case": _case, "int": _int, "choice": _choice}
-
-
-def _processed_photos(photos):
-    """Answer photos through the same pipeline as citizens' photos; a bad one refuses the answer."""
-    photos = list(photos or ())
-    limit = settings.PAKN_PHOTO_MAX_COUNT
-    if len(photos) > limit:
-        raise ValidationFailed(fields={"photos": [_("Tối đa %(n)d ảnh.") % {"n": limit}]})
-    processed = []
-    for photo in photos:
-        try:
-            processed.append(process_image(photo))
-        except PaknError as exc:
-            raise type(exc)(exc.message, code=exc.code, fields={"photos": [str(exc.message)]}) from None
-    return processed
+def public_label(name: str) -> str:
+    event = EVENTS.get(name)
+    return event.public_label if event else name

@@ -1,15 +1,12 @@
 """The officials' pages: the inbox, the case page and its action forms.
 
 Views stay thin: reads go through ``workflow.selectors``, every change through
-``workflow.transitions.perform_transition`` (POST only; a GET never changes a case). Business
+``workflow.perform.perform_transition`` (POST only; a GET never changes a case). Business
 errors become what a person expects to see: field errors (400), a conflict message (409), a
 refusal (403) or a missing page (404).
 """
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,15 +16,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.devices import device_class_of
 from core.throttles import over_limit
 from core.errors import Conflict, NotFound, PayloadTooLarge, PermissionDenied, ValidationFailed
-from workflow import selectors, transitions
-from workflow.actors import staff_actor
-from workflow.forms import ACTION_ORDER, EVENT_LABELS, InboxFilterForm, TransitionForm
+from workflow import deadlines, selectors, transitions
+from workflow.forms import InboxFilterForm, TransitionForm
+from workflow.gate import staff_required
 from workflow.models import Role
-from workflow.permissions import can_see
-from workflow.services import TRANSITION_METHODS
+from workflow.perform import perform_transition
+from workflow.visibility import can_see
 
 PAGE_SIZE = 50
 
@@ -42,18 +38,6 @@ QUEUES = (
 )
 
 
-def staff_required(view):
-    """Signed in and holding a role somewhere; the actor is built once and kept on the request."""
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        actor = staff_actor(request.user, device_class=device_class_of(request))
-        if not actor.is_staff_member:
-            return render(request, "workflow/forbidden.html", status=403)
-        request.actor = actor
-        return view(request, *args, **kwargs)
-    return login_required(wrapper)
-
-
 # --- time left, as officials say it --------------------------------------------------------------
 
 def _hours(seconds):
@@ -61,11 +45,15 @@ def _hours(seconds):
     return number_format(hours, decimal_pos=0 if hours == int(hours) else 1)
 
 
-def time_left_label(seconds):
-    """``còn 5,5 giờ làm việc`` or ``quá hạn 3 giờ``; None when no clock runs."""
+def time_left_label(seconds, overdue=None):
+    """``còn 5,5 giờ làm việc`` or ``quá hạn 3 giờ``; None when no clock runs.
+
+    ``overdue`` is the one rule (``workflow.deadlines.is_overdue``); past a deadline that fell
+    outside office hours the working time overdue can still be 0.
+    """
     if seconds is None:
         return None
-    if seconds < 0:
+    if overdue if overdue is not None else seconds < 0:
         return _("quá hạn %(hours)s giờ") % {"hours": _hours(seconds)}
     return _("còn %(hours)s giờ làm việc") % {"hours": _hours(seconds)}
 
@@ -76,8 +64,8 @@ def with_time_left(cases, now=None):
     time_left = selectors.time_left_by_case(cases, now=now)
     for case in cases:
         case.time_left = time_left[case.pk]
-        case.time_left_label = time_left_label(case.time_left)
-        case.is_overdue = case.time_left is not None and case.time_left < 0
+        case.is_overdue = deadlines.is_overdue(case, now)
+        case.time_left_label = time_left_label(case.time_left, case.is_overdue)
     return cases
 
 
@@ -141,10 +129,6 @@ def _load_case(actor, case_id):
         raise Http404 from None
 
 
-def _ordered(names):
-    return sorted(names, key=lambda name: ACTION_ORDER.index(name) if name in ACTION_ORDER else len(ACTION_ORDER))
-
-
 def _open_first_step(forms):
     """The main step's form starts unfolded unless another one is showing its errors."""
     if any(form.is_bound for form in forms):
@@ -159,7 +143,7 @@ def _action_forms(case, actor, bound=None):
     """One form per transition the actor may take now; ``bound`` replaces its unbound twin."""
     suggestion = None
     forms = []
-    for name in _ordered(selectors.available_transitions(case, actor)):
+    for name in transitions.in_button_order(selectors.available_transitions(case, actor)):
         initial = {}
         if name == "route":
             suggestion = selectors.suggest_agency(case)
@@ -167,7 +151,7 @@ def _action_forms(case, actor, bound=None):
         if bound is not None and bound.name == name:
             forms.append(bound)
             continue
-        forms.append(TransitionForm(name, transitions.TRANSITION_FIELDS.get(name, []), initial=initial))
+        forms.append(TransitionForm(transitions.get(name), initial=initial))
     _open_first_step(forms)
     return forms, suggestion
 
@@ -175,7 +159,7 @@ def _action_forms(case, actor, bound=None):
 def _events(case):
     events = list(case.events.all())
     for event in events:
-        event.label = EVENT_LABELS.get(event.transition, event.transition)
+        event.label = transitions.event_label(event.transition)
     return events
 
 
@@ -200,22 +184,21 @@ def case_page(request, case_id):
 
 
 def _bind(name, request):
-    specs = transitions.TRANSITION_FIELDS.get(name, [])
-    return TransitionForm(name, specs, data=request.POST, files=request.FILES)
+    return TransitionForm(transitions.get(name), data=request.POST, files=request.FILES)
 
 
 @require_POST
 @staff_required
 def transition(request, case_id, name):
     """Take one transition; on success back to the case (or the inbox if it is no longer ours)."""
-    if name not in TRANSITION_METHODS:
+    if transitions.get(name) is None:
         raise Http404
     actor = request.actor
     case = _load_case(actor, case_id)
     form = _bind(name, request)
     try:
         # The service judges the input exactly as it judges the API's; the form only shows it.
-        case = transitions.perform_transition(name=name, case=case, actor=actor, data=request.POST,
+        case = perform_transition(name=name, case=case, actor=actor, data=request.POST,
                                               photos=request.FILES.getlist("photos"))
     except (ValidationFailed, PayloadTooLarge) as error:
         form.add_service_errors(getattr(error, "fields", None), error.message)

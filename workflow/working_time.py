@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from decimal import Decimal
 from functools import lru_cache
 from uuid import uuid4
 from zoneinfo import ZoneInfo
@@ -242,6 +243,23 @@ def _whole_seconds(seconds: int) -> timedelta:
 
 
 # --- The project's calendar: settings + administrator's days, cached ------------------------
+
+def office_hours() -> OfficeHours:
+    """The office hours of ``PAKN_OFFICE_HOURS`` (parsed once per value)."""
+    from django.conf import settings
+
+    return _parsed_office_hours(getattr(settings, "PAKN_OFFICE_HOURS", DEFAULT_OFFICE_HOURS))
+
+
+@lru_cache(maxsize=8)
+def _parsed_office_hours(spec: str) -> OfficeHours:
+    return parse_office_hours(spec)
+
+
+def working_day_hours() -> Decimal:
+    """What one working day of a deadline is worth, in hours (7.5 for the default office hours)."""
+    return Decimal(office_hours().seconds_per_day) / 3600
+
 
 _VERSION_KEY = "workflow:working-calendar:version"
 _built: tuple[tuple[str, str], WorkingCalendar] | None = None

@@ -13,13 +13,12 @@ import re
 import pytest
 from PIL import Image, ImageDraw
 
-from feedback.models import Feedback
 from tests.browser.conftest import assert_accessible, fits_the_screen, new_phone_context, wait_for_worker
 from tests.core.test_images import gps_exif
-from tests.factories import PASSWORD, CategoryFactory, make_feedback
+from tests.factories import PASSWORD, CategoryFactory, make_submission
 from workflow import services
 from workflow.actors import staff_actor
-from workflow.models import State
+from workflow.models import State, Submission
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -129,7 +128,7 @@ def test_the_whole_journey_on_a_phone(chromium_browser, asgi_live_server, world,
         citizen.get_by_role("button", name="Gửi phản ánh").click()
         citizen.wait_for_url(PRIVATE_URL)
         code = PRIVATE_URL.search(citizen.url).group(1)
-        feedback = Feedback.objects.get(tracking_code=code)
+        feedback = Submission.objects.get(tracking_code=code)
         assert feedback.photos.count() == 2
         assert str(feedback.latitude) == latitude
         assert citizen.locator(".map-case.leaflet-container").is_visible()
@@ -220,13 +219,13 @@ def test_the_whole_journey_on_a_phone(chromium_browser, asgi_live_server, world,
 def test_every_private_form_works_without_javascript(chromium_browser, asgi_live_server, world, tmp_path,
                                                     screenshot_dir):
     reception, officer = staff_actor(world.receptionist), staff_actor(world.officer)
-    asked = make_feedback(category=world.category, key=KEY, tracking_code="BN-TEST-0101")
+    asked = make_submission(category=world.category, key=KEY, tracking_code="BN-TEST-0101")
     services.case_request_info(case=asked.case, actor=reception, message="Cho biết số nhà cụ thể.")
-    answered = make_feedback(category=world.category, key=KEY, tracking_code="BN-TEST-0102")
+    answered = make_submission(category=world.category, key=KEY, tracking_code="BN-TEST-0102")
     case = services.case_accept(case=services.case_route(case=answered.case, actor=reception,
                                                          agency=world.department), actor=officer)
     services.case_answer(case=case, actor=officer, answer="Đã sửa xong.")
-    waiting = make_feedback(category=world.category, key=KEY, tracking_code="BN-TEST-0103")
+    waiting = make_submission(category=world.category, key=KEY, tracking_code="BN-TEST-0103")
 
     context = new_phone_context(chromium_browser, java_script_enabled=False)
     page = context.new_page()
@@ -264,7 +263,7 @@ def test_every_private_form_works_without_javascript(chromium_browser, asgi_live
 
 
 def test_withdrawing_with_javascript_on(phone_page, world):
-    feedback = make_feedback(category=world.category, key=KEY)
+    feedback = make_submission(category=world.category, key=KEY)
     page = phone_page
     page.goto(f"{page.base_url}/theo-doi/{feedback.tracking_code}/?key={KEY}")
     page.locator("#action-withdraw summary").click()
@@ -347,14 +346,14 @@ def test_a_submission_made_offline_is_sent_once_when_the_network_returns(
         assert "sẽ tự gửi khi có mạng" in page.locator("#send-status").inner_text()
         page.get_by_role("button", name="Gửi phản ánh").click()  # an impatient second tap: same key
         page.screenshot(path=str(screenshot_dir / "offline-queued.png"), full_page=True)
-        assert Feedback.objects.count() == 0
+        assert Submission.objects.count() == 0
     finally:
         phone_context.set_offline(False)
     sent = page.locator("#outbox-notice [data-sent] a")
     sent.wait_for()
     code = re.search(r"BN-\d{4}-\d{4}", sent.inner_text()).group(0)
     page.wait_for_timeout(500)  # a second sender (the worker's sync) would have posted by now
-    feedback = Feedback.objects.get()
+    feedback = Submission.objects.get()
     assert (feedback.tracking_code, feedback.idempotency_key, feedback.channel) == (code, key, "web")
     assert feedback.photos.count() == 1
     assert page.locator("#id_title").input_value() == ""  # the form starts afresh
@@ -366,9 +365,9 @@ def test_a_submission_made_offline_is_sent_once_when_the_network_returns(
 
 
 def test_similar_feedback_nearby_is_offered_before_sending(phone_page, world, lighting, tmp_path, screenshot_dir):
-    near = make_feedback(category=lighting, title="Đèn đường tắt cả dãy phố Lý Thái Tổ", publish_consent=True,
+    near = make_submission(category=lighting, title="Đèn đường tắt cả dãy phố Lý Thái Tổ", publish_consent=True,
                          latitude="21.186100", longitude="106.076300", tracking_code="BN-TEST-0201")
-    make_feedback(category=lighting, title="Không công khai", latitude="21.186100", longitude="106.076300",
+    make_submission(category=lighting, title="Không công khai", latitude="21.186100", longitude="106.076300",
                   tracking_code="BN-TEST-0202")
     page = phone_page
     page.goto(f"{page.base_url}/gui/")
@@ -405,7 +404,7 @@ def test_a_photo_taken_outside_the_province_does_not_place_the_pin(phone_page, l
 
 
 def test_public_page_has_its_map_and_is_accessible(phone_page, world, screenshot_dir):
-    feedback = make_feedback(category=world.category, ward=world.ward, title="Rác thải ven kênh",
+    feedback = make_submission(category=world.category, ward=world.ward, title="Rác thải ven kênh",
                              publish_consent=True, anonymous=True, latitude="21.186149", longitude="106.076351")
     page = phone_page
     page.goto(f"{page.base_url}/phan-anh/{feedback.tracking_code}/")
@@ -425,7 +424,7 @@ def test_error_pages_are_vietnamese_and_in_the_layout(phone_page):
 
 
 def test_a_private_page_once_opened_stays_readable_offline(phone_page, phone_context, world, screenshot_dir):
-    feedback = make_feedback(category=world.category, key=KEY, title="Cây đổ chắn ngang đường")
+    feedback = make_submission(category=world.category, key=KEY, title="Cây đổ chắn ngang đường")
     page = phone_page
     page.goto(f"{page.base_url}/")
     wait_for_worker(page)

@@ -11,8 +11,8 @@ from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw
 
 from core.images import process_image
-from feedback.models import Photo
-from tests.factories import PASSWORD, make_feedback
+from workflow.models import SubmissionPhoto
+from tests.factories import PASSWORD, make_submission
 from workflow import services
 from tests.browser.conftest import LOCAL, SCREENSHOTS, assert_accessible, fits_the_screen, new_phone_context
 from workflow.actors import staff_actor
@@ -67,7 +67,7 @@ def street_photo():
 
 def attach_photo(submission, media):
     processed = street_photo()
-    photo = Photo(feedback=submission, width=processed.width, height=processed.height,
+    photo = SubmissionPhoto(submission=submission, width=processed.width, height=processed.height,
                   source_format=processed.source_format)
     photo.image.save("street.jpg", ContentFile(processed.content), save=False)
     photo.thumbnail.save("street-thumb.jpg", ContentFile(processed.thumbnail), save=False)
@@ -77,13 +77,13 @@ def attach_photo(submission, media):
 
 def sample_cases(world, media):
     reception = staff_actor(world.receptionist)
-    lamp = make_feedback(category=world.category, ward=world.ward, title="Đèn đường hỏng trước số 12 Nguyễn Trãi",
+    lamp = make_submission(category=world.category, ward=world.ward, title="Đèn đường hỏng trước số 12 Nguyễn Trãi",
                          description="Đèn đường trước nhà số 12 đã tắt một tuần, buổi tối rất tối và nguy hiểm.",
                          contact_name="Nguyễn Văn An", contact_phone="0912345678",
                          latitude="21.186100", longitude="106.076300", address="12 Nguyễn Trãi")
     attach_photo(lamp, media)
-    make_feedback(category=world.category, ward=world.ward, title="Rác thải đổ xuống kênh Ngũ Huyện Khê")
-    canal = make_feedback(category=world.category, title="Ổ gà lớn trên đường Lý Thái Tổ").case
+    make_submission(category=world.category, ward=world.ward, title="Rác thải đổ xuống kênh Ngũ Huyện Khê")
+    canal = make_submission(category=world.category, title="Ổ gà lớn trên đường Lý Thái Tổ").case
     services.case_route(case=canal, actor=reception, agency=world.department)
     return lamp.case
 

@@ -9,8 +9,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from core.models import Ward
-from feedback.models import Feedback
 from tests.browser.conftest import wait_for_worker
+from workflow.models import Submission
 from tests.factories import CategoryFactory, WardFactory
 from workflow.models import State
 
@@ -82,7 +82,7 @@ def test_a_citizen_sends_feedback_with_a_photo_from_a_phone(phone_page, referenc
     assert page.get_by_role("heading", name="Đã gửi phản ánh").is_visible()
     page.screenshot(path=str(screenshot_dir / "citizen-confirmation.png"), full_page=True)
 
-    feedback = Feedback.objects.get(tracking_code=code)
+    feedback = Submission.objects.get(tracking_code=code)
     assert (feedback.channel, feedback.device_class) == ("web", "mobile")
     assert feedback.case.state == State.SUBMITTED
     assert feedback.ward == Ward.objects.get(code="9101")
@@ -98,7 +98,7 @@ def test_a_double_tap_on_send_makes_one_case(phone_page, reference_data, street_
     button.click()
     button.click(force=True, no_wait_after=True)
     page.wait_for_url(re.compile(r"&new=1$"))
-    assert Feedback.objects.count() == 1
+    assert Submission.objects.count() == 1
 
 
 def test_a_send_that_fails_on_the_network_keeps_the_form_and_resends_with_the_same_key(
@@ -122,11 +122,11 @@ def test_a_send_that_fails_on_the_network_keeps_the_form_and_resends_with_the_sa
     assert "mất kết nối" in page.locator("#send-status").inner_text()
     assert page.locator("#id_title").input_value() == "Đèn đường hỏng trước số 12 Lý Thái Tổ"
     assert page.locator("#photo-previews li").count() == 1
-    assert Feedback.objects.count() == 0
+    assert Submission.objects.count() == 0
 
     resend.click()
     page.wait_for_url(re.compile(r"&new=1$"))
-    feedback = Feedback.objects.get()
+    feedback = Submission.objects.get()
     assert feedback.idempotency_key == key
     assert feedback.photos.count() == 1
 
@@ -141,12 +141,12 @@ def test_a_refused_send_shows_the_reason_by_the_field_and_keeps_the_photos(phone
     assert "Số điện thoại không hợp lệ" in page.locator("#field-contact_phone").inner_text()
     assert page.locator("#form-errors").inner_text().startswith("Phản ánh chưa gửi được")
     assert page.locator("#photo-previews li").count() == 1
-    assert Feedback.objects.count() == 0
+    assert Submission.objects.count() == 0
 
     page.fill("#id_contact_phone", "0912 345 678")
     page.get_by_role("button", name="Gửi phản ánh").click()
     page.wait_for_url(re.compile(r"&new=1$"))
-    assert Feedback.objects.get().photos.count() == 1
+    assert Submission.objects.get().photos.count() == 1
 
 
 def test_the_installed_app_keeps_the_form_and_shows_its_offline_page_without_a_network(

@@ -2,7 +2,7 @@
 import pytest
 from django.test import Client
 
-from tests.factories import make_feedback
+from tests.factories import make_submission
 from workflow.models import CaseEvent, State
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ def csrf_client():
 
 
 def test_a_form_posted_without_its_token_gets_a_vietnamese_page_and_changes_nothing(csrf_client, world):
-    feedback = make_feedback(category=world.category, key=KEY)
+    feedback = make_submission(category=world.category, key=KEY)
     version = feedback.case.version
     events = CaseEvent.objects.count()
     response = csrf_client.post(f"/theo-doi/{feedback.tracking_code}/",
@@ -33,7 +33,7 @@ def test_a_form_posted_without_its_token_gets_a_vietnamese_page_and_changes_noth
 
 def test_a_post_from_an_opaque_origin_is_still_refused(csrf_client, world):
     """The fix for the private page changed its referrer policy, not what CSRF accepts."""
-    feedback = make_feedback(category=world.category, key=KEY)
+    feedback = make_submission(category=world.category, key=KEY)
     page = csrf_client.get(f"/theo-doi/{feedback.tracking_code}/?key={KEY}")
     token = page.context["csrf_token"]
     response = csrf_client.post(f"/theo-doi/{feedback.tracking_code}/",
@@ -45,7 +45,7 @@ def test_a_post_from_an_opaque_origin_is_still_refused(csrf_client, world):
 
 
 def test_the_same_post_from_the_page_itself_is_accepted(csrf_client, world, settings):
-    feedback = make_feedback(category=world.category, key=KEY)
+    feedback = make_submission(category=world.category, key=KEY)
     page = csrf_client.get(f"/theo-doi/{feedback.tracking_code}/?key={KEY}")
     token = page.context["csrf_token"]
     response = csrf_client.post(f"/theo-doi/{feedback.tracking_code}/",

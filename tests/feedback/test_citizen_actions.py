@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from feedback.models import Feedback
+from workflow.models import Submission
 from tests.feedback import DESKTOP_UA, PHONE_UA, jpeg, post_json, procedure_json, upload
 from workflow.actors import staff_actor
 from workflow.models import CaseEvent
@@ -30,7 +30,7 @@ def act(client, code, name, data, **extra):
 
 
 def case_of(code):
-    return Feedback.objects.select_related("case").get(tracking_code=code).case
+    return Submission.objects.select_related("case").get(tracking_code=code).case
 
 
 def ask_for_info(world, code, message="Cho biết số hồ sơ đã nộp."):
@@ -103,7 +103,7 @@ def test_extra_photos_sent_with_the_information_are_added_to_the_submission(clie
                                                   "photos": [upload(), upload(jpeg((0, 0, 255)))]})
 
     assert response.status_code == 200
-    feedback = Feedback.objects.get(tracking_code=code)
+    feedback = Submission.objects.get(tracking_code=code)
     assert list(feedback.photos.values_list("position", flat=True)) == [1, 2]
 
 
@@ -117,7 +117,7 @@ def test_a_bad_photo_with_the_information_changes_nothing(client, world, submitt
     assert response.status_code == 400
     assert response.json()["fields"]["photos"][0].startswith("Ảnh 1:")
     assert case_of(code).state == "needs_info"
-    assert not Feedback.objects.get(tracking_code=code).photos.exists()
+    assert not Submission.objects.get(tracking_code=code).photos.exists()
 
 
 def test_information_needs_a_message(client, world, submitted):

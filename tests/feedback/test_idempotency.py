@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.db import connection, connections
 
-from feedback.models import Feedback, Photo
+from workflow.models import Submission, SubmissionPhoto
 from feedback.services import feedback_submit
 from tests.feedback import (
     jpeg, media_files, on_site_data, post_json, post_multipart, procedure_json, upload,
@@ -21,7 +21,7 @@ def test_a_resend_with_the_same_key_and_body_gets_the_first_answer(client, world
 
     assert first.status_code == 201 and second.status_code == 200
     assert second.json() == first.json()
-    assert Feedback.objects.count() == 1 and Case.objects.count() == 1
+    assert Submission.objects.count() == 1 and Case.objects.count() == 1
 
 
 def test_the_replayed_private_link_opens_the_submission(client, world, media):
@@ -29,7 +29,7 @@ def test_the_replayed_private_link_opens_the_submission(client, world, media):
     replay = post_json(client, procedure_json(world), HTTP_IDEMPOTENCY_KEY=KEY).json()
 
     key = parse_qs(urlsplit(replay["private_url"]).query)["key"][0]
-    assert Feedback.objects.get().key_matches(key)
+    assert Submission.objects.get().key_matches(key)
     assert KEY not in replay["private_url"]
 
 
@@ -41,7 +41,7 @@ def test_the_same_key_with_a_different_body_is_a_conflict(client, world, media):
     assert response.status_code == 409
     assert response.json()["code"] == "idempotency_conflict"
     assert "Idempotency-Key" in response.json()["message"]
-    assert Feedback.objects.count() == 1
+    assert Submission.objects.count() == 1
 
 
 def test_a_resend_with_the_same_photos_is_a_replay_and_other_photos_a_conflict(client, world, media):
@@ -50,7 +50,7 @@ def test_a_resend_with_the_same_photos_is_a_replay_and_other_photos_a_conflict(c
     other = post_multipart(client, on_site_data(world, photos=[upload(jpeg((9, 9, 200)))]), HTTP_IDEMPOTENCY_KEY=KEY)
 
     assert (first.status_code, same.status_code, other.status_code) == (201, 200, 409)
-    assert Photo.objects.count() == 1
+    assert SubmissionPhoto.objects.count() == 1
     assert len(media_files(media)) == 2
 
 
@@ -65,7 +65,7 @@ def test_a_malformed_key_is_refused(client, world, media, bad_key):
     response = post_json(client, procedure_json(world), HTTP_IDEMPOTENCY_KEY=bad_key.encode().decode("latin-1"))
     assert response.status_code == 400
     assert "idempotency_key" in response.json()["fields"]
-    assert Feedback.objects.count() == 0
+    assert Submission.objects.count() == 0
 
 
 # --- copies racing each other ----------------------------------------------------------------------
@@ -101,8 +101,8 @@ def procedure_fields(world):
 
 def assert_one_case_for_all(results, copies):
     assert len(results) == copies
-    assert Feedback.objects.count() == 1 and Case.objects.count() == 1
-    assert {r.feedback.tracking_code for r in results} == {Feedback.objects.get().tracking_code}
+    assert Submission.objects.count() == 1 and Case.objects.count() == 1
+    assert {r.submission.tracking_code for r in results} == {Submission.objects.get().tracking_code}
     assert {r.private_key for r in results} == {results[0].private_key}
     assert sorted(r.replayed for r in results) == [False] + [True] * (copies - 1)
 
@@ -111,7 +111,7 @@ def assert_one_case_for_all(results, copies):
 def test_simultaneous_copies_make_one_case(world, media):
     results = race(procedure_fields(world), copies=4, photos=[jpeg()])
     assert_one_case_for_all(results, 4)
-    assert Photo.objects.count() == 1 and len(media_files(media)) == 2
+    assert SubmissionPhoto.objects.count() == 1 and len(media_files(media)) == 2
 
 
 @pytest.mark.django_db(transaction=True)
@@ -120,7 +120,7 @@ def test_simultaneous_submissions_without_a_key_get_distinct_codes(world, media)
     results = []
     for _ in range(2):
         results += race(fields, copies=3, key=None)
-    codes = [r.feedback.tracking_code for r in results]
+    codes = [r.submission.tracking_code for r in results]
     assert len(set(codes)) == 6 and sorted(int(c[-4:]) for c in codes) == [1, 2, 3, 4, 5, 6]
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from core.errors import ValidationFailed
 from core.models import Ward
-from feedback.models import Feedback, Photo
+from workflow.models import Submission, SubmissionPhoto
 from tests.factories import CategoryFactory
 from tests.feedback import (
     DESKTOP_UA, PHONE_UA, jpeg, media_files, on_site_data, post_json, post_multipart, procedure_json, upload,
@@ -24,9 +24,9 @@ CODE = re.compile(r"^BN-\d{4}-\d{4}$")
 
 
 def assert_nothing_created():
-    assert Feedback.objects.count() == 0
+    assert Submission.objects.count() == 0
     assert Case.objects.count() == 0
-    assert Photo.objects.count() == 0
+    assert SubmissionPhoto.objects.count() == 0
 
 
 # --- what a successful submission returns and stores --------------------------------------------
@@ -39,7 +39,7 @@ def test_procedure_feedback_is_accepted_as_json_without_photos(client, world, me
     assert set(body) == {"tracking_code", "status", "private_url"}
     assert CODE.match(body["tracking_code"])
     assert body["status"] == "submitted"
-    feedback = Feedback.objects.get(tracking_code=body["tracking_code"])
+    feedback = Submission.objects.get(tracking_code=body["tracking_code"])
     assert feedback.kind == "procedure" and feedback.channel == "api"
     assert feedback.case.state == "submitted" and feedback.case.category == world.category
     assert feedback.contact_phone == "0912345678"
@@ -49,7 +49,7 @@ def test_on_site_feedback_with_a_photo_stores_the_photo_and_its_thumbnail(client
     response = post_multipart(client, on_site_data(world, photos=[upload(name="nguyen-thi-hoa-nha-12.jpg")]))
 
     assert response.status_code == 201, response.json()
-    feedback = Feedback.objects.get()
+    feedback = Submission.objects.get()
     photo = feedback.photos.get()
     assert (photo.width, photo.height, photo.source_format) == (64, 48, "JPEG")
     assert feedback.ward == world.ward and feedback.case.ward == world.ward
@@ -67,7 +67,7 @@ def test_private_url_is_the_submitters_page_with_an_unguessable_key(client, worl
     assert url.path == reverse("feedback:private", kwargs={"code": body["tracking_code"]})
     key = parse_qs(url.query)["key"][0]
     assert len(key) >= 32
-    feedback = Feedback.objects.get()
+    feedback = Submission.objects.get()
     assert feedback.key_matches(key)
     assert key not in feedback.private_key_hash
     assert not feedback.key_matches(key[:-1] + ("A" if key[-1] != "A" else "B"))
@@ -108,12 +108,12 @@ def test_opening_the_case_is_logged_as_a_citizen_step_with_its_device(client, wo
 ])
 def test_device_class_comes_from_the_user_agent(client, world, media, user_agent, expected):
     post_json(client, procedure_json(world), HTTP_USER_AGENT=user_agent)
-    assert Feedback.objects.get().device_class == expected
+    assert Submission.objects.get().device_class == expected
 
 
 def test_an_api_client_may_declare_its_device(client, world, media):
     post_json(client, procedure_json(world, device="mobile"), HTTP_USER_AGENT="okapp-server/2.0 (Linux x86_64)")
-    assert Feedback.objects.get().device_class == "mobile"
+    assert Submission.objects.get().device_class == "mobile"
 
 
 def test_a_declared_device_must_be_a_known_class(client, world, media):
@@ -124,7 +124,7 @@ def test_a_declared_device_must_be_a_known_class(client, world, media):
 
 def test_an_open311_client_is_recorded_as_such(client, world, media):
     post_json(client, procedure_json(world, channel="open311"))
-    assert Feedback.objects.get().channel == "open311"
+    assert Submission.objects.get().channel == "open311"
 
 
 def test_an_api_client_cannot_claim_the_hotline_channel(client, world, media):
@@ -179,31 +179,31 @@ def test_every_field_rule_answers_400_naming_the_field(client, world, media, ove
 def test_a_description_of_exactly_4000_vietnamese_characters_is_accepted(client, world, media):
     response = post_json(client, procedure_json(world, description="Đường ngập nước. " * 235 + "ệ" * 5))
     assert response.status_code == 201
-    assert len(Feedback.objects.get().description) == 4000
+    assert len(Submission.objects.get().description) == 4000
 
 
 def test_decomposed_vietnamese_letters_are_stored_composed(client, world, media):
     decomposed = "Đe\u0300n đươ\u0300ng ho\u0309ng"
     post_json(client, procedure_json(world, title=decomposed))
-    assert Feedback.objects.get().title == "Đèn đường hỏng"
+    assert Submission.objects.get().title == "Đèn đường hỏng"
 
 
 @pytest.mark.parametrize("written", ["+84 912 345 678", "84912345678", "0912.345.678", "(091) 234-5678",
                                      "0912345678"])
 def test_vietnamese_phone_numbers_are_normalised(client, world, media, written):
     post_json(client, procedure_json(world, contact_phone=written))
-    assert Feedback.objects.get().contact_phone == "0912345678"
+    assert Submission.objects.get().contact_phone == "0912345678"
 
 
 def test_a_landline_number_is_accepted(client, world, media):
     post_json(client, procedure_json(world, contact_phone="0222 3821 234"))
-    assert Feedback.objects.get().contact_phone == "02223821234"
+    assert Submission.objects.get().contact_phone == "02223821234"
 
 
 def test_an_anonymous_submission_keeps_no_contact_details(client, world, media):
     response = post_json(client, procedure_json(world, anonymous=True))
     assert response.status_code == 201
-    feedback = Feedback.objects.get()
+    feedback = Submission.objects.get()
     assert feedback.anonymous
     assert (feedback.contact_name, feedback.contact_phone, feedback.contact_email) == ("", "", "")
 
@@ -229,7 +229,7 @@ def test_five_photos_are_accepted(client, world, media):
     colours = [(10 * i, 40, 200) for i in range(5)]
     response = post_multipart(client, on_site_data(world, photos=[upload(jpeg(c)) for c in colours]))
     assert response.status_code == 201
-    assert list(Feedback.objects.get().photos.values_list("position", flat=True)) == [0, 1, 2, 3, 4]
+    assert list(Submission.objects.get().photos.values_list("position", flat=True)) == [0, 1, 2, 3, 4]
 
 
 def test_a_file_that_is_not_an_image_is_refused_naming_the_photo(client, world, media):
@@ -287,7 +287,7 @@ def test_the_photos_gps_position_is_used_when_none_was_given(client, world, medi
     response = post_multipart(client, data)
 
     assert response.status_code == 201, response.json()
-    feedback = Feedback.objects.get()
+    feedback = Submission.objects.get()
     assert feedback.location_from_photo
     assert float(feedback.latitude) == pytest.approx(21.1861, abs=1e-5)
     assert float(feedback.longitude) == pytest.approx(106.0763, abs=1e-5)
@@ -295,13 +295,13 @@ def test_the_photos_gps_position_is_used_when_none_was_given(client, world, medi
 
 def test_given_coordinates_win_over_the_photos_gps(client, world, media):
     post_multipart(client, on_site_data(world, photos=[upload(jpeg(gps=(10.0, 105.0)))]))
-    feedback = Feedback.objects.get()
+    feedback = Submission.objects.get()
     assert not feedback.location_from_photo and str(feedback.latitude) == "21.186123"
 
 
 def test_stored_photos_carry_no_gps(client, world, media):
     post_multipart(client, on_site_data(world, photos=[upload(jpeg(gps=(21.1861, 106.0763)))]))
-    photo = Photo.objects.get()
+    photo = SubmissionPhoto.objects.get()
     with photo.image.open("rb") as stored:
         assert b"Exif" not in stored.read()
 
@@ -339,7 +339,7 @@ def test_a_throttled_answer_uses_the_api_error_shape(client, world, media, setti
 
     assert response.status_code == 429
     assert response.json()["code"] == "throttled" and "Retry-After" in response.headers
-    assert Feedback.objects.count() == 1
+    assert Submission.objects.count() == 1
     cache.clear()
 
 

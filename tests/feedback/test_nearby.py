@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.geo import box_around, distance_m
 from feedback.selectors import nearby_public_cases
-from tests.factories import CategoryFactory, make_feedback
+from tests.factories import CategoryFactory, make_submission
 from workflow.actors import citizen_actor, staff_actor
 from workflow.services import case_merge, case_withdraw
 
@@ -25,7 +25,7 @@ def north(metres):
 
 def public(world, metres, **fields):
     fields.setdefault("category", world.category)
-    return make_feedback(latitude=north(metres), longitude=f"{HERE[1]:.6f}", publish_consent=True, **fields)
+    return make_submission(latitude=north(metres), longitude=f"{HERE[1]:.6f}", publish_consent=True, **fields)
 
 
 def ask(client, **params):
@@ -52,7 +52,7 @@ def test_it_lists_public_cases_within_300_m_nearest_first_with_the_contract_fiel
 
 def test_it_leaves_out_what_is_not_public_merged_withdrawn_or_older_than_60_days(client, world):
     shown = public(world, 10)
-    make_feedback(category=world.category, latitude=north(10), longitude=f"{HERE[1]:.6f}")  # no consent
+    make_submission(category=world.category, latitude=north(10), longitude=f"{HERE[1]:.6f}")  # no consent
     withdrawn = public(world, 10)
     case_withdraw(case=withdrawn.case, actor=citizen_actor(withdrawn.case_id))
     merged = public(world, 10)
@@ -82,7 +82,7 @@ def test_at_most_ten_nearest_first(client, world):
 
 def test_an_anonymous_submitters_position_is_measured_as_the_public_page_shows_it(client, world):
     # Stored 12 m north of the point; publicly rounded to 3 decimals (21.186): 11 m south of it.
-    anonymous = make_feedback(category=world.category, latitude="21.186208", longitude="106.076300",
+    anonymous = make_submission(category=world.category, latitude="21.186208", longitude="106.076300",
                               publish_consent=True, anonymous=True)
     row = ask(client).json()[0]
     assert row["tracking_code"] == anonymous.tracking_code

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from feedback.models import Feedback
+from workflow.models import Submission
 from tests.factories import CategoryFactory
 from workflow import services
 from workflow.actors import staff_actor
@@ -89,7 +89,7 @@ def test_home_switches_to_english_and_keeps_its_data(client, world):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'lang="en"' in html
-    code = Feedback.objects.get().tracking_code
+    code = Submission.objects.get().tracking_code
     assert code in html  # the recent public case is still listed
     assert world.category.name_en in html
 
@@ -132,7 +132,7 @@ def test_submitting_without_javascript_makes_a_web_case_from_a_phone(client, wor
     assert response.status_code == 303
     code, key = code_and_key(response)
     assert "new=1" in response["Location"]
-    feedback = Feedback.objects.get(tracking_code=code)
+    feedback = Submission.objects.get(tracking_code=code)
     assert (feedback.channel, feedback.device_class) == ("web", "mobile")
     assert feedback.photos.count() == 1
     assert feedback.contact_phone == "0912345678"
@@ -161,7 +161,7 @@ def test_the_same_idempotency_key_twice_makes_one_case(client, world):
     second = submit(client, world, idempotency_key=key)
     assert first.status_code == second.status_code == 303
     assert first["Location"] == second["Location"]
-    assert Feedback.objects.count() == 1
+    assert Submission.objects.count() == 1
 
 
 def test_a_reused_form_with_other_content_gets_a_fresh_key_instead_of_a_second_case(client, world):
@@ -170,19 +170,19 @@ def test_a_reused_form_with_other_content_gets_a_fresh_key_instead_of_a_second_c
     response = submit(client, world, idempotency_key=key, title="Một việc khác")
     html = response.content.decode()
     assert response.status_code == 409
-    assert Feedback.objects.count() == 1
+    assert Submission.objects.count() == 1
     assert "Một việc khác" in html
     new_key = re.search(r'name="idempotency_key" value="([^"]+)"', html).group(1)
     assert new_key != key
     assert submit(client, world, idempotency_key=new_key, title="Một việc khác").status_code == 303
-    assert Feedback.objects.count() == 2
+    assert Submission.objects.count() == 2
 
 
 def test_a_filled_honeypot_makes_no_case(client, world):
     response = submit(client, world, website="http://spam.example")
     assert response.status_code == 303
     assert response["Location"] == "/"
-    assert Feedback.objects.count() == 0
+    assert Submission.objects.count() == 0
 
 
 def test_too_many_submissions_from_one_address_are_refused_with_429(client, world, settings):
@@ -194,7 +194,7 @@ def test_too_many_submissions_from_one_address_are_refused_with_429(client, worl
     refused = submit(client, world, title="Lần thứ ba")
     assert refused.status_code == 429
     assert "Lần thứ ba" in refused.content.decode()
-    assert Feedback.objects.count() == 2
+    assert Submission.objects.count() == 2
 
 
 def test_errors_come_back_next_to_the_fields_and_keep_what_was_typed(client, world):
@@ -202,7 +202,7 @@ def test_errors_come_back_next_to_the_fields_and_keep_what_was_typed(client, wor
                       contact_phone="12345")
     html = response.content.decode()
     assert response.status_code == 400
-    assert Feedback.objects.count() == 0
+    assert Submission.objects.count() == 0
     assert "Cống bị tắc, nước tràn lên đường." in html
     assert re.search(r'<div class="field has-error" id="field-title">.*?Nhập tiêu đề\.', html, re.S)
     assert re.search(r'id="field-contact_phone">.*?Số điện thoại không hợp lệ', html, re.S)
@@ -212,7 +212,7 @@ def test_an_on_site_case_without_a_photo_is_sent_back(client, world):
     response = submit(client, world, photo=False)
     assert response.status_code == 400
     assert re.search(r'id="field-photos">.*?Phản ánh hiện trường cần ít nhất một ảnh\.', response.content.decode(), re.S)
-    assert Feedback.objects.count() == 0
+    assert Submission.objects.count() == 0
 
 
 def test_an_on_site_case_without_any_location_is_sent_back_with_the_reason(client, world):
@@ -220,7 +220,7 @@ def test_an_on_site_case_without_any_location_is_sent_back_with_the_reason(clien
     html = response.content.decode()
     assert response.status_code == 400
     assert "Cho biết vị trí" in html
-    assert Feedback.objects.count() == 0
+    assert Submission.objects.count() == 0
 
 
 def test_a_photo_that_is_not_an_image_is_refused_by_name(client, world):
@@ -229,12 +229,12 @@ def test_a_photo_that_is_not_an_image_is_refused_by_name(client, world):
     response = client.post(SUBMIT_URL, data, HTTP_USER_AGENT=PHONE_UA)
     assert response.status_code == 400
     assert "Ảnh 1:" in response.content.decode()
-    assert Feedback.objects.count() == 0
+    assert Submission.objects.count() == 0
 
 
 def test_an_anonymous_submission_keeps_no_contact(client, world):
     code, key = code_and_key(submit(client, world, anonymous="on"))
-    feedback = Feedback.objects.get(tracking_code=code)
+    feedback = Submission.objects.get(tracking_code=code)
     assert feedback.anonymous
     assert (feedback.contact_name, feedback.contact_phone, feedback.contact_email) == ("", "", "")
 
@@ -243,7 +243,7 @@ def test_a_desktop_browser_is_recorded_as_desktop(client, world):
     data = form_data(world)
     data["photos"] = jpeg()
     client.post(SUBMIT_URL, data, HTTP_USER_AGENT="Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0")
-    assert Feedback.objects.get().device_class == "desktop"
+    assert Submission.objects.get().device_class == "desktop"
 
 
 # --- lookup ----------------------------------------------------------------------------------
@@ -316,10 +316,10 @@ def test_the_citizen_withdraws_with_confirmation(client, world):
     code, key = code_and_key(submit(client, world))
     unconfirmed = client.post(private_page(code, key), {"action": "withdraw", "key": key})
     assert unconfirmed.status_code == 400
-    assert Feedback.objects.get().case.state == State.SUBMITTED
+    assert Submission.objects.get().case.state == State.SUBMITTED
     response = client.post(private_page(code, key), {"action": "withdraw", "key": key, "confirm": "on"})
     assert response.status_code == 303
-    assert Feedback.objects.get().case.state == State.WITHDRAWN
+    assert Submission.objects.get().case.state == State.WITHDRAWN
     html = client.get(response["Location"]).content.decode()
     assert "Đã rút phản ánh." in html
     assert 'name="action" value="withdraw"' not in html
@@ -329,7 +329,7 @@ def test_an_action_with_a_wrong_key_is_404_and_changes_nothing(client, world):
     code, _key = code_and_key(submit(client, world))
     response = client.post(f"/theo-doi/{code}/?key=guess", {"action": "withdraw", "key": "guess", "confirm": "on"})
     assert response.status_code == 404
-    assert Feedback.objects.get().case.state == State.SUBMITTED
+    assert Submission.objects.get().case.state == State.SUBMITTED
 
 
 def answer(world, feedback):
@@ -340,7 +340,7 @@ def answer(world, feedback):
 
 def test_the_citizen_rates_an_answer_and_the_case_closes(client, world):
     code, key = code_and_key(submit(client, world))
-    answer(world, Feedback.objects.get(tracking_code=code))
+    answer(world, Submission.objects.get(tracking_code=code))
     page = client.get(private_page(code, key)).content.decode()
     assert "Đã thay bóng đèn mới." in page
     assert 'name="action" value="rate"' in page
@@ -348,22 +348,22 @@ def test_the_citizen_rates_an_answer_and_the_case_closes(client, world):
     response = client.post(private_page(code, key), {"action": "rate", "key": key, "rating": "satisfied",
                                                      "comment": "Cảm ơn"}, HTTP_USER_AGENT=PHONE_UA)
     assert response.status_code == 303
-    case = Feedback.objects.get().case
+    case = Submission.objects.get().case
     assert (case.state, case.rating) == (State.CLOSED, "satisfied")
     assert case.events.filter(actor_kind="citizen").latest("pk").device_class == "mobile"
 
 
 def test_rating_without_a_choice_is_sent_back(client, world):
     code, key = code_and_key(submit(client, world))
-    answer(world, Feedback.objects.get(tracking_code=code))
+    answer(world, Submission.objects.get(tracking_code=code))
     response = client.post(private_page(code, key), {"action": "rate", "key": key})
     assert response.status_code == 400
-    assert Feedback.objects.get().case.state == State.ANSWERED
+    assert Submission.objects.get().case.state == State.ANSWERED
 
 
 def test_the_citizen_provides_information_when_asked(client, world):
     code, key = code_and_key(submit(client, world))
-    feedback = Feedback.objects.get(tracking_code=code)
+    feedback = Submission.objects.get(tracking_code=code)
     services.case_request_info(case=feedback.case, actor=staff_actor(world.receptionist),
                                message="Xin chụp thêm ảnh cột đèn.")
     page = client.get(private_page(code, key)).content.decode()

@@ -8,14 +8,14 @@ from django.db import connection
 
 from core.sealing import seal, unseal
 from feedback import services
-from feedback.models import Feedback
 from notifications import sms
 from notifications.links import PRIVATE_LINK
 from notifications.models import OutboxMessage, OutboxStatus
 from notifications.outbox import outbox_sweep
-from tests.factories import make_feedback
+from tests.factories import make_submission
 from tests.feedback import jpeg, on_site_data, post_json, post_multipart, procedure_json, upload
 from workflow.actors import staff_actor
+from workflow.models import Submission
 from workflow.services import case_request_info
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,7 +36,7 @@ def sms_in_memory(settings):
 def submit(client, world):
     body = post_json(client, procedure_json(world)).json()
     key = parse_qs(urlsplit(body["private_url"]).query)["key"][0]
-    return Feedback.objects.get(tracking_code=body["tracking_code"]), key
+    return Submission.objects.get(tracking_code=body["tracking_code"]), key
 
 
 def every_stored_text():
@@ -103,7 +103,7 @@ def test_a_sealed_key_does_not_open_for_another_submission(world):
     assert unseal(token[:-2] + ("AA" if not token.endswith("AA") else "BB"),
                   purpose="feedback.private-key:BN-2612-0001") is None
     assert unseal("", purpose="x") is None and unseal("v1.???", purpose="x") is None
-    old = make_feedback(category=world.category)  # made before keys were sealed
+    old = make_submission(category=world.category)  # made before keys were sealed
     assert services.private_link(old) is None
 
 
@@ -111,7 +111,7 @@ def test_a_replayed_submission_keeps_one_sealed_key(client, world):
     first = post_json(client, procedure_json(world), HTTP_IDEMPOTENCY_KEY="same-key-123").json()
     again = post_json(client, procedure_json(world), HTTP_IDEMPOTENCY_KEY="same-key-123").json()
     assert first["private_url"] == again["private_url"]
-    feedback = Feedback.objects.get()
+    feedback = Submission.objects.get()
     assert services.private_link(feedback).endswith(urlsplit(first["private_url"]).query)
 
 
@@ -121,7 +121,7 @@ def test_a_photo_taken_outside_the_province_does_not_become_the_location(client,
     data = on_site_data(world, latitude=None, longitude=None, photos=[upload(jpeg(gps=HO_CHI_MINH_CITY))])
     response = post_multipart(client, data)
     assert response.status_code == 201, response.json()
-    feedback = Feedback.objects.get()
+    feedback = Submission.objects.get()
     assert (feedback.latitude, feedback.longitude, feedback.location_from_photo) == (None, None, False)
 
 
@@ -131,13 +131,13 @@ def test_without_any_other_location_the_refusal_says_the_photo_was_outside(clien
     response = post_multipart(client, data)
     assert response.status_code == 400
     assert "nằm ngoài tỉnh" in response.json()["fields"]["location"][0]
-    assert Feedback.objects.count() == 0
+    assert Submission.objects.count() == 0
 
 
 def test_a_photo_taken_in_the_province_gives_the_location(client, world, media):
     data = on_site_data(world, latitude=None, longitude=None, photos=[upload(jpeg(gps=BAC_NINH))])
     assert post_multipart(client, data).status_code == 201
-    feedback = Feedback.objects.get()
+    feedback = Submission.objects.get()
     assert feedback.location_from_photo
     assert abs(float(feedback.latitude) - BAC_NINH[0]) < 1e-4
 
@@ -145,7 +145,7 @@ def test_a_photo_taken_in_the_province_gives_the_location(client, world, media):
 # --- the private page's live part ---------------------------------------------------------------
 
 def test_the_live_part_is_the_changing_part_of_the_private_page_alone(client, world):
-    feedback = make_feedback(category=world.category, key="khoa-0001")
+    feedback = make_submission(category=world.category, key="khoa-0001")
     response = client.get(f"/theo-doi/{feedback.tracking_code}/", {"key": "khoa-0001", "part": "live"})
     html = response.content.decode()
     assert response.status_code == 200
@@ -157,7 +157,7 @@ def test_the_live_part_is_the_changing_part_of_the_private_page_alone(client, wo
 
 
 def test_coordinates_in_links_and_data_use_a_dot_in_vietnamese(client, world):
-    feedback = make_feedback(category=world.category, key="khoa-0001", latitude="21.186100",
+    feedback = make_submission(category=world.category, key="khoa-0001", latitude="21.186100",
                              longitude="106.076300", publish_consent=True)
     html = client.get(f"/theo-doi/{feedback.tracking_code}/", {"key": "khoa-0001"}).content.decode()
     assert "mlat=21.1861&amp;mlon=106.0763" in html

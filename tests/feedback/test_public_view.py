@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 from django.core.files.base import ContentFile
 
-from feedback.models import Photo
-from feedback.selectors import feedback_by_code, private_case, public_case, recent_public_cases
+from workflow.models import SubmissionPhoto
+from feedback.selectors import submission_by_code, private_case, public_case, recent_public_cases
 from feedback.services import feedback_submit
-from tests.factories import make_feedback
+from tests.factories import make_submission
 from tests.feedback import CONTACT, jpeg
 from workflow.actors import staff_actor
 from workflow.models import CasePhoto
@@ -54,13 +54,13 @@ def assert_no_personal_data(text, world):
 @pytest.mark.parametrize("consent", [False, True])
 def test_public_view_never_shows_contact_details(client, world, media, anonymous, consent):
     result = submit(world, anonymous=anonymous, publish_consent=consent)
-    body, text = public_json(client, result.feedback.tracking_code)
+    body, text = public_json(client, result.submission.tracking_code)
     assert_no_personal_data(text, world)
     assert "contact" not in body
 
 
 def test_consented_submission_shows_its_text_place_and_photos(client, world, media):
-    code = submit(world).feedback.tracking_code
+    code = submit(world).submission.tracking_code
     body, _text = public_json(client, code)
 
     assert body["tracking_code"] == code
@@ -76,7 +76,7 @@ def test_consented_submission_shows_its_text_place_and_photos(client, world, med
 
 
 def test_anonymous_submitters_position_is_rounded_and_address_hidden(client, world, media):
-    code = submit(world, anonymous=True).feedback.tracking_code
+    code = submit(world, anonymous=True).submission.tracking_code
     body, text = public_json(client, code)
 
     assert body["location"] == {"latitude": 21.186, "longitude": 106.076}
@@ -85,7 +85,7 @@ def test_anonymous_submitters_position_is_rounded_and_address_hidden(client, wor
 
 
 def test_without_consent_the_text_position_and_photos_stay_private(client, world, media):
-    code = submit(world, publish_consent=False).feedback.tracking_code
+    code = submit(world, publish_consent=False).submission.tracking_code
     body, text = public_json(client, code)
 
     assert (body["title"], body["description"], body["location"], body["address"]) == (None, None, None, None)
@@ -95,7 +95,7 @@ def test_without_consent_the_text_position_and_photos_stay_private(client, world
 
 
 def test_an_unknown_code_is_404_and_any_letter_case_finds_the_case(client, world, media):
-    code = submit(world).feedback.tracking_code
+    code = submit(world).submission.tracking_code
 
     assert client.get("/api/v1/feedback/BN-0000-0000/").status_code == 404
     assert client.get("/api/v1/feedback/BN-0000-0000/").json()["code"] == "not_found"
@@ -103,7 +103,7 @@ def test_an_unknown_code_is_404_and_any_letter_case_finds_the_case(client, world
 
 
 def test_timeline_shows_public_steps_with_agency_and_messages_for_the_citizen(client, world, media):
-    feedback = submit(world).feedback
+    feedback = submit(world).submission
     reception = staff_actor(world.receptionist)
     case = case_route(case=feedback.case, actor=reception, agency=world.department)
     case = case_accept(case=case, actor=staff_actor(world.officer))
@@ -130,7 +130,7 @@ def answered(world, feedback, *, text="Đã thu gom rác và lắp biển cấm 
 
 
 def test_answer_is_shown_with_its_result_photos(client, world, media):
-    feedback = submit(world).feedback
+    feedback = submit(world).submission
     case = answered(world, feedback)
     result = CasePhoto(case=case, width=64, height=48)
     result.image.save("ket-qua.jpg", ContentFile(jpeg()), save=False)
@@ -150,7 +150,7 @@ def test_answer_is_shown_with_its_result_photos(client, world, media):
 def test_a_draft_answer_waiting_for_approval_is_not_public(client, world, media):
     world.department.requires_approval = True
     world.department.save()
-    feedback = submit(world).feedback
+    feedback = submit(world).submission
     answered(world, feedback, text="Bản nháp chưa duyệt")
 
     body, text = public_json(client, feedback.tracking_code)
@@ -161,7 +161,7 @@ def test_a_draft_answer_waiting_for_approval_is_not_public(client, world, media)
 
 
 def test_rejection_shows_reason_and_message(client, world, media):
-    feedback = submit(world).feedback
+    feedback = submit(world).submission
     case_reject(case=feedback.case, actor=staff_actor(world.receptionist), reason_code="complaint",
                 message="Nội dung là khiếu nại; vui lòng gửi theo Luật Khiếu nại.")
 
@@ -174,8 +174,8 @@ def test_rejection_shows_reason_and_message(client, world, media):
 
 
 def test_a_merged_submission_follows_the_surviving_case(client, world, media):
-    duplicate = submit(world).feedback
-    survivor = submit(world).feedback
+    duplicate = submit(world).submission
+    survivor = submit(world).submission
     case_merge(case=duplicate.case, actor=staff_actor(world.receptionist), into=survivor.case)
     case_route(case=survivor.case, actor=staff_actor(world.receptionist), agency=world.department)
 
@@ -189,8 +189,8 @@ def test_a_merged_submission_follows_the_surviving_case(client, world, media):
 # --- the submitter's own view ----------------------------------------------------------------------
 
 def test_private_view_adds_what_the_submitter_sent_and_can_do(world, media):
-    feedback = submit(world, anonymous=False).feedback
-    view = private_case(feedback_by_code(feedback.tracking_code))
+    feedback = submit(world, anonymous=False).submission
+    view = private_case(submission_by_code(feedback.tracking_code))
 
     assert view["contact"] == {"name": "Nguyễn Thị Hoa", "phone": "0912345678", "email": "hoa.nguyen@example.vn"}
     assert view["location"] == {"latitude": 21.186123, "longitude": 106.076456}
@@ -199,7 +199,7 @@ def test_private_view_adds_what_the_submitter_sent_and_can_do(world, media):
 
 
 def test_private_view_of_an_anonymous_submission_keeps_the_exact_position(world, media):
-    feedback = submit(world, anonymous=True, publish_consent=False).feedback
+    feedback = submit(world, anonymous=True, publish_consent=False).submission
     view = private_case(feedback)
     assert view["location"] == {"latitude": 21.186123, "longitude": 106.076456}
     assert view["title"] == "Rác thải đổ xuống kênh" and len(view["photos"]) == 1
@@ -207,34 +207,34 @@ def test_private_view_of_an_anonymous_submission_keeps_the_exact_position(world,
 
 
 def test_private_view_shows_the_question_when_information_is_requested(world, media):
-    feedback = submit(world).feedback
+    feedback = submit(world).submission
     case_request_info(case=feedback.case, actor=staff_actor(world.receptionist), message="Gửi thêm ảnh toàn cảnh.")
-    view = private_case(feedback_by_code(feedback.tracking_code))
+    view = private_case(submission_by_code(feedback.tracking_code))
 
     assert view["actions"] == ["provide_info", "withdraw"]
     assert view["info_request"]["message"] == "Gửi thêm ảnh toàn cảnh."
 
 
 def test_private_view_offers_rating_once_answered(world, media):
-    feedback = submit(world).feedback
+    feedback = submit(world).submission
     answered(world, feedback)
-    assert private_case(feedback_by_code(feedback.tracking_code))["actions"] == ["rate"]
+    assert private_case(submission_by_code(feedback.tracking_code))["actions"] == ["rate"]
 
 
 def test_public_view_costs_a_fixed_number_of_queries(world, media, django_assert_max_num_queries):
-    feedback = submit(world).feedback
+    feedback = submit(world).submission
     answered(world, feedback)
     with django_assert_max_num_queries(5):
-        json.dumps(public_case(feedback_by_code(feedback.tracking_code)), default=str)
+        json.dumps(public_case(submission_by_code(feedback.tracking_code)), default=str)
 
 
 # --- the home page list -------------------------------------------------------------------------------
 
 def test_recent_public_cases_lists_only_consented_ones_newest_first(world, media):
-    older = submit(world).feedback
+    older = submit(world).submission
     submit(world, publish_consent=False)
-    newer = submit(world, anonymous=True).feedback
-    rejected = submit(world).feedback
+    newer = submit(world, anonymous=True).submission
+    rejected = submit(world).submission
     case_reject(case=rejected.case, actor=staff_actor(world.receptionist), reason_code="spam", message="Quảng cáo.")
 
     rows = recent_public_cases(limit=10)
@@ -250,7 +250,7 @@ def test_recent_public_cases_lists_only_consented_ones_newest_first(world, media
 
 def test_recent_public_cases_respects_the_limit_with_one_query(world, media, django_assert_num_queries):
     for _ in range(3):
-        make_feedback(category=world.category, publish_consent=True)
+        make_submission(category=world.category, publish_consent=True)
     with django_assert_num_queries(1):
         rows = recent_public_cases(limit=2)
     assert len(rows) == 2
@@ -260,14 +260,14 @@ def test_photos_are_listed_in_the_order_they_were_sent(world, media):
     feedback = feedback_submit(fields={
         "kind": "on_site", "category": world.category, "title": "Ổ gà", "description": "Ổ gà lớn.",
         "ward": world.ward, "publish_consent": True}, photos=[jpeg((1, 1, 1)), jpeg((250, 250, 250))],
-        channel="web", device_class="mobile").feedback
-    photos = list(Photo.objects.filter(feedback=feedback))
+        channel="web", device_class="mobile").submission
+    photos = list(SubmissionPhoto.objects.filter(submission=feedback))
     assert [p.position for p in photos] == [0, 1]
     assert [p["url"] for p in public_case(feedback)["photos"]] == [p.image.url for p in photos]
 
 
 def test_without_consent_staff_messages_about_the_matter_stay_private(client, world, media):
-    feedback = submit(world, publish_consent=False).feedback
+    feedback = submit(world, publish_consent=False).submission
     case_reject(case=feedback.case, actor=staff_actor(world.receptionist), reason_code="not_in_scope",
                 message="Tranh chấp dân sự giữa hai hộ gia đình.")
 
@@ -275,5 +275,5 @@ def test_without_consent_staff_messages_about_the_matter_stay_private(client, wo
 
     assert body["rejection"]["reason_code"] == "not_in_scope" and body["rejection"]["message"] is None
     assert "Tranh chấp dân sự" not in text
-    own = private_case(feedback_by_code(feedback.tracking_code))
+    own = private_case(submission_by_code(feedback.tracking_code))
     assert own["rejection"]["message"] == "Tranh chấp dân sự giữa hai hộ gia đình."

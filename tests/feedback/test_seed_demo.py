@@ -13,8 +13,9 @@ from django.core.management.base import CommandError
 from vietnam_provinces import ProvinceCode, Ward as SourceWard
 
 from core.models import Category, Ward
-from feedback.demo_data import DEMO_PASSWORD
-from feedback.models import Feedback, TrackingCounter
+from feedback.demo.data import DEMO_PASSWORD
+from feedback.models import TrackingCounter
+from workflow.models import Submission
 from notifications.models import Notification, OutboxMessage
 from workflow.models import (Agency, AgencyKind, Case, CaseEvent, DeadlinePolicy, Membership, Role, RoutingRule,
                              State)
@@ -32,7 +33,7 @@ def seed(**options):
 
 
 def counts():
-    models = (Ward, Category, Agency, RoutingRule, DeadlinePolicy, User, Membership, Case, CaseEvent, Feedback,
+    models = (Ward, Category, Agency, RoutingRule, DeadlinePolicy, User, Membership, Case, CaseEvent, Submission,
               TrackingCounter)
     return {model.__name__: model.objects.count() for model in models}
 
@@ -102,7 +103,7 @@ def test_deadline_policies_cover_every_priority(seeded):
 
 
 def test_sample_cases_reach_every_state_through_the_workflow(seeded):
-    assert Case.objects.count() == Feedback.objects.count() == 40
+    assert Case.objects.count() == Submission.objects.count() == 40
     assert set(Case.objects.values_list("state", flat=True)) == set(State.values)
     for case in Case.objects.prefetch_related("events"):
         events = list(case.events.all())
@@ -117,10 +118,10 @@ def test_sample_cases_reach_every_state_through_the_workflow(seeded):
 
 
 def test_submissions_look_like_real_ones(seeded):
-    codes = list(Feedback.objects.values_list("tracking_code", flat=True))
+    codes = list(Submission.objects.values_list("tracking_code", flat=True))
     assert all(re.fullmatch(r"BN-\d{4}-\d{4}", code) for code in codes) and len(set(codes)) == len(codes)
-    assert Feedback.objects.filter(device_class="mobile").count() > Feedback.objects.count() / 2
-    assert all(len(h) == 64 for h in Feedback.objects.values_list("private_key_hash", flat=True))
+    assert Submission.objects.filter(device_class="mobile").count() > Submission.objects.count() / 2
+    assert all(len(h) == 64 for h in Submission.objects.values_list("private_key_hash", flat=True))
     for counter in TrackingCounter.objects.all():
         numbers = [int(c[-4:]) for c in codes if c[3:7] == counter.period]
         assert counter.value >= max(numbers)
@@ -132,7 +133,7 @@ def test_the_sample_history_notifies_nobody(seeded):
 
 
 def test_its_output_shows_no_personal_data(seeded):
-    contacts = Feedback.objects.exclude(contact_phone="").values_list("contact_name", "contact_phone")
+    contacts = Submission.objects.exclude(contact_phone="").values_list("contact_name", "contact_phone")
     assert contacts
     for name, phone in contacts:
         assert name not in seeded and phone not in seeded

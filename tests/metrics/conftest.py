@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from tests.factories import make_feedback
+from tests.factories import make_submission
 from workflow import services
 from workflow.actors import citizen_actor, staff_actor
 from workflow.models import Case
@@ -38,7 +38,7 @@ class Steps:
 
     def submit(self, when, *, device="mobile", channel="web", category=None, ward=None, **fields):
         with time_machine.travel(local(when), tick=False):
-            return make_feedback(submitted_at=local(when), device_class=device, channel=channel,
+            return make_submission(submitted_at=local(when), device_class=device, channel=channel,
                                  category=category or self.world.category, ward=ward, **fields)
 
     def route(self, feedback, when, agency=None):

@@ -1,4 +1,7 @@
-"""Who hears what in the app, and the notifications API and page (staff only, their own rows)."""
+"""Who hears what in the app, and the notifications API and page (staff only, their own rows).
+
+Notifications are rendered after the change commits, so these tests commit for real.
+"""
 import copy
 
 import pytest
@@ -7,12 +10,12 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from notifications.models import Notification
-from tests.factories import PASSWORD, make_feedback
+from tests.factories import PASSWORD, make_submission
 from workflow.actors import staff_actor
 from workflow.services import (case_accept, case_answer, case_approve, case_grant_extension,
                                case_request_extension, case_return, case_route, case_transfer)
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _kinds(user):
@@ -21,7 +24,7 @@ def _kinds(user):
 
 @pytest.fixture
 def routed(world):
-    feedback = make_feedback(category=world.category)
+    feedback = make_submission(category=world.category)
     case_route(case=feedback.case, actor=staff_actor(world.receptionist), agency=world.department)
     return feedback.case
 
@@ -73,7 +76,7 @@ def test_an_extension_request_goes_to_supervisors_and_the_grant_back_to_the_agen
 
 
 def test_notifications_roll_back_with_the_change(world):
-    feedback = make_feedback(category=world.category)
+    feedback = make_submission(category=world.category)
     with pytest.raises(RuntimeError), transaction.atomic():
         case_route(case=feedback.case, actor=staff_actor(world.receptionist), agency=world.department)
         raise RuntimeError

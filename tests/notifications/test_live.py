@@ -5,7 +5,7 @@ from channels.testing import WebsocketCommunicator
 from rest_framework.authtoken.models import Token
 
 from config.asgi import application
-from tests.factories import make_feedback
+from tests.factories import make_submission
 from tests.notifications.aio import run_scenario
 from workflow.actors import citizen_actor, staff_actor
 from workflow.services import case_accept, case_answer, case_return, case_route
@@ -90,7 +90,7 @@ def test_inbox_accepts_a_browser_session_and_refuses_it_from_another_site(world,
 # --- who hears what --------------------------------------------------------------------------
 
 def test_a_change_reaches_the_agency_and_reception_but_never_another_agency(world, act):
-    feedback = make_feedback(category=world.category, contact_email="dan@example.vn")
+    feedback = make_submission(category=world.category, contact_email="dan@example.vn")
     case = feedback.case
 
     headers = {name: token_header(getattr(world, name))
@@ -121,7 +121,7 @@ def test_a_change_reaches_the_agency_and_reception_but_never_another_agency(worl
 
 
 def test_a_supervisor_who_is_also_in_the_agency_gets_each_change_once(world, act):
-    case = make_feedback(category=world.category).case
+    case = make_submission(category=world.category).case
 
     headers = token_header(world.supervisor)
 
@@ -137,7 +137,7 @@ def test_a_supervisor_who_is_also_in_the_agency_gets_each_change_once(world, act
 
 
 def test_the_agency_that_returns_a_case_sees_it_leave_its_inbox(world, act):
-    case = make_feedback(category=world.category).case
+    case = make_submission(category=world.category).case
     case_route(case=case, actor=staff_actor(world.receptionist), agency=world.department)
 
     headers = token_header(world.officer)
@@ -153,7 +153,7 @@ def test_the_agency_that_returns_a_case_sees_it_leave_its_inbox(world, act):
 
 
 def test_the_bell_count_is_pushed_with_each_new_notification(world, act):
-    case = make_feedback(category=world.category).case
+    case = make_submission(category=world.category).case
 
     headers = token_header(world.officer)
 
@@ -171,7 +171,7 @@ def test_the_bell_count_is_pushed_with_each_new_notification(world, act):
 # --- the submitter -----------------------------------------------------------------------------
 
 def test_the_submitter_needs_the_right_key(world):
-    feedback = make_feedback(category=world.category, key="the-right-key")
+    feedback = make_submission(category=world.category, key="the-right-key")
     path = f"/ws/feedback/{feedback.tracking_code}/"
     assert run_scenario(lambda: refused_with(path + "?key=a-wrong-key")) == 4404
     assert run_scenario(lambda: refused_with(path)) == 4404
@@ -179,8 +179,8 @@ def test_the_submitter_needs_the_right_key(world):
 
 
 def test_the_submitter_follows_their_own_case_only_and_sees_the_answer(world, act):
-    mine = make_feedback(category=world.category, key="my-key")
-    other = make_feedback(category=world.category, key="other-key")
+    mine = make_submission(category=world.category, key="my-key")
+    other = make_submission(category=world.category, key="other-key")
     case_route(case=mine.case, actor=staff_actor(world.receptionist), agency=world.department)
     case_accept(case=mine.case, actor=staff_actor(world.officer))
     my_case, other_case = mine.case, other.case
@@ -206,7 +206,7 @@ def test_the_submitter_follows_their_own_case_only_and_sees_the_answer(world, ac
 def test_the_submitter_hears_their_own_withdrawal(world, act):
     from workflow.services import case_withdraw
 
-    mine = make_feedback(category=world.category, key="my-key")
+    mine = make_submission(category=world.category, key="my-key")
     case = mine.case
 
     async def scenario():

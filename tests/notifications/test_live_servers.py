@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.redis,
 SETUP = """
 import json
 from rest_framework.authtoken.models import Token
-from tests.factories import AgencyFactory, CategoryFactory, make_feedback, member
+from tests.factories import AgencyFactory, CategoryFactory, make_submission, member
 from workflow.models import AgencyKind, Role
 province = AgencyFactory(code="ubnd-tinh", kind=AgencyKind.OTHER)
 reception = AgencyFactory(code="ttpvhcc", kind=AgencyKind.RECEPTION, parent=province)
@@ -24,7 +24,7 @@ department = AgencyFactory(code="so-xd", parent=province)
 other = AgencyFactory(code="so-yt", parent=province)
 people = {"reception": member("tiepnhan", reception, Role.RECEPTION),
           "officer": member("xuly", department, Role.OFFICER), "outsider": member("xuly-yt", other, Role.OFFICER)}
-case = make_feedback(category=CategoryFactory(code="ha-tang")).case
+case = make_submission(category=CategoryFactory(code="ha-tang")).case
 print(json.dumps({"case": case.pk, **{k: Token.objects.get_or_create(user=u)[0].key for k, u in people.items()}}))
 """
 

@@ -7,10 +7,10 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from notifications.models import Notification, OutboxMessage, OutboxStatus
+from notifications.models import Notification, NotificationIntent, OutboxMessage, OutboxStatus
 from notifications.outbox import outbox_sweep
 from notifications.sms import fit_sms, fold_to_ascii
-from tests.factories import make_feedback
+from tests.factories import make_submission
 from tests.notifications.backends import FlakyEmailBackend
 from workflow.actors import staff_actor
 from workflow.services import case_answer, case_reject, case_request_info, case_route
@@ -32,7 +32,7 @@ def flaky_email(settings):
 
 def test_submitter_with_email_and_phone_gets_both_when_the_case_is_routed(world, django_capture_on_commit_callbacks,
                                                                          sms_outbox):
-    feedback = make_feedback(category=world.category, contact_email="dan@example.vn", contact_phone="0912345678")
+    feedback = make_submission(category=world.category, contact_email="dan@example.vn", contact_phone="0912345678")
     mail.outbox.clear()
     sms_outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -46,9 +46,9 @@ def test_submitter_with_email_and_phone_gets_both_when_the_case_is_routed(world,
 
 def test_every_submitter_of_a_merged_case_hears_the_answer_but_an_anonymous_one_is_never_contacted(
         world, django_capture_on_commit_callbacks):
-    first = make_feedback(category=world.category, contact_email="mot@example.vn")
-    make_feedback(category=world.category, case=first.case, contact_email="hai@example.vn")
-    make_feedback(category=world.category, case=first.case, contact_email="an@example.vn", anonymous=True)
+    first = make_submission(category=world.category, contact_email="mot@example.vn")
+    make_submission(category=world.category, case=first.case, contact_email="hai@example.vn")
+    make_submission(category=world.category, case=first.case, contact_email="an@example.vn", anonymous=True)
     _route(world, first)
     officer = staff_actor(world.officer)
     from workflow.services import case_accept
@@ -61,18 +61,21 @@ def test_every_submitter_of_a_merged_case_hears_the_answer_but_an_anonymous_one_
 
 
 def test_a_change_that_rolls_back_leaves_no_message_and_no_notification(world):
-    feedback = make_feedback(category=world.category, contact_email="dan@example.vn")
+    feedback = make_submission(category=world.category, contact_email="dan@example.vn")
     OutboxMessage.objects.all().delete()
+    NotificationIntent.objects.all().delete()
     with pytest.raises(RuntimeError), transaction.atomic():
         _route(world, feedback)
-        assert OutboxMessage.objects.filter(kind="routed").exists()  # written inside the transaction
+        # What must be told is written inside the transaction (rendered only after commit).
+        assert NotificationIntent.objects.filter(event__transition="route").exists()
         raise RuntimeError("the request failed after the change")
+    assert not NotificationIntent.objects.exists()
     assert not OutboxMessage.objects.exists()
     assert not Notification.objects.exists()
 
 
 def test_email_is_in_english_for_an_english_submitter(world, django_capture_on_commit_callbacks):
-    feedback = make_feedback(category=world.category, contact_email="visitor@example.com", language="en")
+    feedback = make_submission(category=world.category, contact_email="visitor@example.com", language="en")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         case_request_info(case=feedback.case, actor=staff_actor(world.receptionist), message="Xin ảnh rõ hơn.")
@@ -85,14 +88,14 @@ def test_email_is_in_english_for_an_english_submitter(world, django_capture_on_c
 
 def test_submission_is_acknowledged_in_the_intake_transaction(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        feedback = make_feedback(category=world.category, contact_email="dan@example.vn")
+        feedback = make_submission(category=world.category, contact_email="dan@example.vn")
     (message,) = mail.outbox
     assert message.subject == f"Đã nhận phản ánh {feedback.tracking_code}"
     assert f"/phan-anh/{feedback.tracking_code}/" in message.body
 
 
 def test_rejection_reaches_the_submitter_with_the_reason(world, django_capture_on_commit_callbacks, sms_outbox):
-    feedback = make_feedback(category=world.category, contact_email="dan@example.vn", contact_phone="0912345678")
+    feedback = make_submission(category=world.category, contact_email="dan@example.vn", contact_phone="0912345678")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         case_reject(case=feedback.case, actor=staff_actor(world.receptionist), reason_code="complaint",
@@ -107,7 +110,7 @@ def test_a_failing_gateway_leaves_the_message_pending_with_the_next_attempt_time
         world, flaky_email, django_capture_on_commit_callbacks):
     flaky_email.failures_left = 1
     with django_capture_on_commit_callbacks(execute=True):
-        feedback = make_feedback(category=world.category, contact_email="dan@example.vn")
+        feedback = make_submission(category=world.category, contact_email="dan@example.vn")
     message = OutboxMessage.objects.get(case=feedback.case)
     assert (message.status, message.attempts) == (OutboxStatus.PENDING, 1)
     assert message.next_attempt_at > timezone.now() + timedelta(seconds=50)
@@ -120,7 +123,7 @@ def test_the_sweep_sends_after_the_backoff_and_a_second_sweep_sends_nothing(
         world, flaky_email, django_capture_on_commit_callbacks):
     flaky_email.failures_left = 1
     with django_capture_on_commit_callbacks(execute=True):
-        feedback = make_feedback(category=world.category, contact_email="dan@example.vn")
+        feedback = make_submission(category=world.category, contact_email="dan@example.vn")
     assert outbox_sweep() == 0  # not due yet: the backoff holds it
     later = timezone.now() + timedelta(minutes=2)
     assert outbox_sweep(now=later) == 1
@@ -136,7 +139,7 @@ def test_backoff_doubles_and_gives_up_after_the_last_attempt(world, flaky_email,
     flaky_email.failures_left = 10
     start = timezone.now()
     with time_machine.travel(start, tick=False), django_capture_on_commit_callbacks(execute=True):
-        feedback = make_feedback(category=world.category, contact_email="dan@example.vn")
+        feedback = make_submission(category=world.category, contact_email="dan@example.vn")
     message = OutboxMessage.objects.get(case=feedback.case)
     assert message.next_attempt_at == start + timedelta(seconds=60)
     outbox_sweep(now=start + timedelta(seconds=61))
@@ -155,7 +158,7 @@ def test_nothing_is_lost_when_the_kick_after_commit_fails(world, monkeypatch, dj
         raise ConnectionError("broker unreachable")
     monkeypatch.setattr(tasks.deliver_outbox_message, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
-        feedback = make_feedback(category=world.category, contact_email="dan@example.vn")
+        feedback = make_submission(category=world.category, contact_email="dan@example.vn")
     message = OutboxMessage.objects.get(case=feedback.case)
     assert (message.status, message.attempts) == (OutboxStatus.PENDING, 0)
     assert mail.outbox == []
@@ -167,18 +170,19 @@ def test_a_message_already_sent_is_not_sent_again_by_a_late_kick(world, django_c
     from notifications.tasks import deliver_outbox_message
 
     with django_capture_on_commit_callbacks(execute=True):
-        feedback = make_feedback(category=world.category, contact_email="dan@example.vn")
+        feedback = make_submission(category=world.category, contact_email="dan@example.vn")
     message = OutboxMessage.objects.get(case=feedback.case)
     deliver_outbox_message.delay(message.pk)
     outbox_sweep()
     assert len(mail.outbox) == 1
 
 
-def test_the_same_message_cannot_be_written_twice(world):
+def test_the_same_message_cannot_be_written_twice(world, django_capture_on_commit_callbacks):
     from notifications.services import notify_submission_received
 
-    feedback = make_feedback(category=world.category, contact_email="dan@example.vn")
-    notify_submission_received(feedback=feedback)
+    with django_capture_on_commit_callbacks(execute=True):  # the receipt is written once, after commit
+        feedback = make_submission(category=world.category, contact_email="dan@example.vn")
+    notify_submission_received(submission=feedback)
     assert OutboxMessage.objects.filter(case=feedback.case).count() == 1
 
 
@@ -198,7 +202,7 @@ def test_an_sms_never_exceeds_160_characters():
 def test_every_citizen_sms_fits_one_message_in_both_languages(world, django_capture_on_commit_callbacks, sms_outbox):
     for language in ("vi", "en"):
         with django_capture_on_commit_callbacks(execute=True):
-            feedback = make_feedback(category=world.category, contact_phone="0912345678", language=language,
+            feedback = make_submission(category=world.category, contact_phone="0912345678", language=language,
                                      tracking_code=f"BN-2611-{9990 if language == 'vi' else 9991}")
             _route(world, feedback)
     assert len(sms_outbox) == 4

@@ -6,7 +6,7 @@ from django.db import connection
 
 from notifications.models import OutboxMessage, OutboxStatus
 from notifications.outbox import outbox_sweep
-from tests.factories import make_feedback
+from tests.factories import make_submission
 from tests.notifications.backends import SlowEmailBackend
 
 
@@ -17,7 +17,7 @@ def test_two_sweeps_running_at_once_send_a_message_once(world, settings, monkeyp
     monkeypatch.setattr(tasks.deliver_outbox_message, "delay", lambda *a, **k: None)  # leave it to the sweeps
     settings.EMAIL_BACKEND = "tests.notifications.backends.SlowEmailBackend"
     SlowEmailBackend.sent = []
-    feedback = make_feedback(category=world.category, contact_email="dan@example.vn")
+    feedback = make_submission(category=world.category, contact_email="dan@example.vn")
     results = []
 
     def sweep():

@@ -6,7 +6,7 @@ import time_machine
 from django.core.management import call_command
 
 from notifications.models import Notification
-from tests.factories import make_feedback
+from tests.factories import make_submission
 from workflow.actors import staff_actor
 from workflow.models import Case
 from workflow.reminders import cases_send_deadline_reminders
@@ -27,7 +27,7 @@ def at(day, hour, minute=0):
 
 @pytest.fixture
 def case(world):
-    return make_feedback(category=world.category, submitted_at=SUBMITTED).case
+    return make_submission(category=world.category, submitted_at=SUBMITTED).case
 
 
 @pytest.fixture
@@ -87,9 +87,11 @@ def test_a_pass_that_finds_the_deadline_already_gone_escalates_without_the_75_pe
     assert sent.stages == [(case.pk, 100)]
 
 
-def test_a_new_step_gets_its_own_reminders_and_goes_to_the_agency(world, case, sent):
+def test_a_new_step_gets_its_own_reminders_and_goes_to_the_agency(world, case, sent,
+                                                                  django_capture_on_commit_callbacks):
     sent(at(2, 16, 1))  # 75% of the reception step
-    with time_machine.travel(at(2, 16, 10), tick=False):
+    # Notifications are rendered once the change commits.
+    with time_machine.travel(at(2, 16, 10), tick=False), django_capture_on_commit_callbacks(execute=True):
         case_route(case=case, actor=staff_actor(world.receptionist), agency=world.department)
         case_accept(case=case, actor=staff_actor(world.officer))
     # The stale stage is cleared; handling has 5 working days (37.5 h): due Monday 9 March 16:10,

@@ -3,7 +3,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 
-from tests.factories import make_feedback
+from tests.factories import make_submission
 from workflow import services
 from workflow.actors import STAFF, Actor, staff_actor
 from workflow.models import Case, State
@@ -26,7 +26,7 @@ def superuser_actor(user):
 
 
 def new_case(world, **fields):
-    return make_feedback(category=world.category, ward=world.ward, **fields).case
+    return make_submission(category=world.category, ward=world.ward, **fields).case
 
 
 def officer_of(world, agency):

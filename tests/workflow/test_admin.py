@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 
-from tests.factories import UserFactory, make_feedback
+from tests.factories import UserFactory, make_submission
 from workflow import services
 from workflow.actors import staff_actor
 from workflow.models import Case, CaseEvent, State
@@ -13,7 +13,7 @@ CHANGELISTS = [
     "core_category", "core_ward",
     "workflow_agency", "workflow_membership", "workflow_routingrule", "workflow_deadlinepolicy",
     "workflow_calendarday", "workflow_case",
-    "feedback_feedback",
+    "workflow_submission",
     "auth_user",
 ]
 
@@ -25,7 +25,7 @@ def admin_user(db):
 
 @pytest.fixture
 def routed(world):
-    case = make_feedback(category=world.category, ward=world.ward, contact_name="Trần Thị B").case
+    case = make_submission(category=world.category, ward=world.ward, contact_name="Trần Thị B").case
     return services.case_route(case=case, actor=staff_actor(world.receptionist), agency=world.department)
 
 
@@ -79,13 +79,13 @@ def test_case_and_event_admin_permissions_are_read_only(admin_user):
 def test_feedback_admin_is_read_only_with_photos_inline(client, admin_user, routed):
     submission = routed.submissions.get()
     client.force_login(admin_user)
-    response = client.get(reverse("admin:feedback_feedback_change", args=[submission.pk]))
+    response = client.get(reverse("admin:workflow_submission_change", args=[submission.pk]))
     html = response.content.decode()
     assert response.status_code == 200
     assert submission.tracking_code in html and "Trần Thị B" in html
     assert 'name="_save"' not in html
-    assert client.get(reverse("admin:feedback_feedback_add")).status_code == 403
-    assert client.get(reverse("admin:feedback_feedback_delete", args=[submission.pk])).status_code == 403
+    assert client.get(reverse("admin:workflow_submission_add")).status_code == 403
+    assert client.get(reverse("admin:workflow_submission_delete", args=[submission.pk])).status_code == 403
 
 
 def test_user_admin_edits_memberships_inline(client, admin_user, world):

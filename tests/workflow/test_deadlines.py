@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from core.errors import Conflict
 from tests.workflow.builders import act, at, case_in, new_case, reload  # noqa: F401
-from workflow import selectors, services
+from workflow import deadlines, selectors, services
 from workflow.actors import citizen_actor
 from workflow.models import CaseEvent, DeadlinePolicy, Priority, State
 
@@ -81,8 +81,8 @@ def test_time_left_counts_working_seconds_and_turns_negative_when_overdue(world)
         assert selectors.time_left_seconds(reload(case)) == 8 * 3600
     assert reload(case).due_at == at(10, 10, 30)
     assert selectors.time_left_seconds(reload(case), now=at(10, 13, 30)) == -3600  # lunch does not count
-    assert selectors.is_overdue(reload(case), now=at(10, 13, 30))
-    assert not selectors.is_overdue(reload(case), now=at(10, 10, 0))
+    assert deadlines.is_overdue(reload(case), now=at(10, 13, 30))
+    assert not deadlines.is_overdue(reload(case), now=at(10, 10, 0))
 
 
 def test_time_left_for_a_page_matches_the_time_left_of_each_case(world):
@@ -112,6 +112,38 @@ def test_overdue_filter_and_queue_list_only_open_cases_past_their_deadline(world
         assert list(selectors.case_list(actor=reception, overdue=True)) == [late]
         assert list(selectors.case_list(actor=reception, queue="overdue")) == [late]
         assert list(selectors.case_list(actor=reception, overdue=False)) == [fresh]
+
+
+def test_overdue_in_sql_and_in_python_agree_for_every_state_and_deadline(world):
+    """``deadlines.overdue_q`` (selectors, metrics) and ``deadlines.is_overdue`` (pages, API,
+    reminders) are one definition: they must agree on every case."""
+    from workflow.models import Case
+
+    now = at(10, 11)
+    # pending_approval last: building it makes the department's answers need approval.
+    for state in sorted(State.values, key=lambda s: s == State.PENDING_APPROVAL):
+        case_in(world, state)
+    cases = list(Case.objects.all())
+    for due_at in (None, at(10, 10), now, at(10, 12)):
+        Case.objects.update(due_at=due_at)
+        in_sql = set(Case.objects.filter(deadlines.overdue_q(now)).values_list("pk", flat=True))
+        in_python = {case.pk for case in Case.objects.all() if deadlines.is_overdue(case, now)}
+        assert in_sql == in_python, due_at
+    assert len(cases) >= len(State.values)
+
+
+def test_a_working_day_lasts_as_long_as_the_office_hours_make_it(settings):
+    from workflow.working_time import working_day_hours
+
+    assert working_day_hours() == Decimal("7.5")
+    assert deadlines.default_limits(Priority.NORMAL).handling_hours == Decimal("37.5")
+    settings.PAKN_OFFICE_HOURS = "08:00-12:00,13:00-17:00"
+    assert working_day_hours() == 8
+    limits = deadlines.default_limits(Priority.NORMAL)
+    assert (limits.handling_hours, limits.return_hours) == (40, 8)
+    assert deadlines.default_limits(Priority.COMPLEX).handling_hours == 120
+    assert deadlines.default_limits(Priority.URGENT).handling_hours == 4
+    assert DeadlinePolicy().handling_hours == 40  # a new policy starts from the same default
 
 
 # --- the one extension ---------------------------------------------------------------------------------

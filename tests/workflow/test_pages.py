@@ -16,10 +16,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from tests.factories import make_feedback
+from tests.factories import make_submission
 from workflow import services
 from workflow.actors import staff_actor
 from workflow.models import Case, RoutingRule, State
+from workflow.transitions import TRANSITIONS
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 MONDAY_8AM = datetime(2026, 3, 2, 8, 0, tzinfo=VN)
@@ -45,7 +46,7 @@ def action_url(case, name):
 def shown_actions(response):
     """The transition names whose forms the page shows."""
     html = response.content.decode()
-    return {name for name in services.TRANSITION_METHODS if f'data-action="{name}"' in html}
+    return {name for name in TRANSITIONS if f'data-action="{name}"' in html}
 
 
 def jpeg_upload(name="ket-qua.jpg"):
@@ -57,7 +58,7 @@ def jpeg_upload(name="ket-qua.jpg"):
 @pytest.fixture
 def submitted(world):
     with time_machine.travel(MONDAY_8AM, tick=False):
-        return make_feedback(category=world.category, ward=world.ward, title="Đèn đường hỏng ở Kinh Bắc",
+        return make_submission(category=world.category, ward=world.ward, title="Đèn đường hỏng ở Kinh Bắc",
                              contact_name="Nguyễn Văn A", contact_phone="0912345678",
                              latitude="21.186100", longitude="106.076300").case
 
@@ -161,7 +162,7 @@ def test_an_overdue_case_is_marked_overdue(client, world, submitted):
 
 def test_officer_inbox_opens_on_the_agency_queue_and_shows_only_their_cases(client, world, assigned):
     with time_machine.travel(MONDAY_8AM, tick=False):
-        other = make_feedback(category=world.category, title="Rác thải ở kênh").case
+        other = make_submission(category=world.category, title="Rác thải ở kênh").case
     login(client, world.officer)
     html = client.get(reverse("workflow:inbox")).content.decode()
     assert "Hồ sơ của cơ quan" in html
@@ -180,7 +181,7 @@ def test_supervisor_has_approval_extension_and_overdue_tabs(client, world, db):
 
 def test_inbox_search_finds_a_case_by_tracking_code(client, world, submitted):
     with time_machine.travel(MONDAY_8AM, tick=False):
-        other = make_feedback(category=world.category, title="Ổ gà trên đường").case
+        other = make_submission(category=world.category, title="Ổ gà trên đường").case
     login(client, world.receptionist)
     html = client.get(reverse("workflow:inbox"), {"queue": "all", "q": "bn-test-0002"}).content.decode()
     assert f'data-case-id="{other.pk}"' in html
@@ -189,7 +190,7 @@ def test_inbox_search_finds_a_case_by_tracking_code(client, world, submitted):
 
 def test_inbox_filters_by_state(client, world, submitted, assigned):
     with time_machine.travel(MONDAY_8AM, tick=False):
-        waiting = make_feedback(category=world.category, title="Cây đổ").case
+        waiting = make_submission(category=world.category, title="Cây đổ").case
     login(client, world.receptionist)
     html = client.get(reverse("workflow:inbox"), {"queue": "all", "state": "assigned"}).content.decode()
     assert f'data-case-id="{assigned.pk}"' in html
@@ -206,10 +207,10 @@ def test_inbox_costs_the_same_queries_for_many_cases_as_for_few(client, world):
     login(client, world.receptionist)
     with time_machine.travel(MONDAY_8AM, tick=False):
         for n in range(3):
-            make_feedback(category=world.category, ward=world.ward, title=f"Hồ sơ {n}")
+            make_submission(category=world.category, ward=world.ward, title=f"Hồ sơ {n}")
         few = _inbox_queries(client)
         for n in range(12):
-            make_feedback(category=world.category, ward=world.ward, title=f"Hồ sơ thêm {n}")
+            make_submission(category=world.category, ward=world.ward, title=f"Hồ sơ thêm {n}")
         many = _inbox_queries(client)
     assert many == few
 

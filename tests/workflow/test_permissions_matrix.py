@@ -7,7 +7,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.workflow.builders import act, case_in, new_case  # noqa: F401
-from workflow import permissions, selectors
+from workflow import visibility
 from workflow.models import Case, State
 
 CAST = ("anonymous", "nobody", "receptionist", "officer", "supervisor", "province_supervisor", "outsider")
@@ -66,6 +66,6 @@ def test_visible_cases_agrees_with_can_see_for_every_case(world, who):
     cases = [new_case(world), case_in(world, State.IN_PROGRESS), case_in(world, State.ASSIGNED, agency=world.other),
              case_in(world, State.ANSWERED)]
     actor = act(getattr(world, who))
-    visible = set(selectors.visible_cases(actor).values_list("pk", flat=True))
+    visible = set(visibility.visible_cases(actor).values_list("pk", flat=True))
     for case in Case.objects.select_related("agency").filter(pk__in=[c.pk for c in cases]):
-        assert (case.pk in visible) == (permissions.can_see(case, actor) and actor.is_staff_member), who
+        assert (case.pk in visible) == (visibility.can_see(case, actor) and actor.is_staff_member), who

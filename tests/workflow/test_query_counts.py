@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from tests.factories import make_feedback
+from tests.factories import make_submission
 from tests.workflow.builders import act, case_in, new_case  # noqa: F401
 from workflow import selectors, services
 from workflow.models import State
@@ -18,7 +18,7 @@ def add_cases(world, count):
     reception, officer = act(world.receptionist), act(world.officer)
     for index in range(count):
         case = new_case(world)
-        make_feedback(category=world.category, case=case)  # a second submission merged in
+        make_submission(category=world.category, case=case)  # a second submission merged in
         if index % 4 == 0:
             continue
         services.case_route(case=case, actor=reception, agency=world.department)
@@ -78,7 +78,7 @@ def test_case_detail_costs_the_same_for_a_short_and_a_long_timeline(world):
     short = case_in(world, State.ASSIGNED)
     long = case_in(world, State.IN_PROGRESS)
     for _ in range(3):
-        make_feedback(category=world.category, case=long)
+        make_submission(category=world.category, case=long)
     services.case_request_info(case=long, actor=act(world.officer), message="Cần ảnh")
     services.case_provide_info(case=long, actor=act(world.officer), message="Đã có ảnh")
     services.case_request_extension(case=long, actor=act(world.officer), days=2, reason="Chờ vật tư")

@@ -383,6 +383,23 @@ def test_answer_with_a_file_that_is_not_a_photo_is_refused_and_nothing_changes(w
     assert not any(tmp_path.rglob("*.jpg"))
 
 
+def test_answer_photos_are_refused_in_the_same_words_as_a_citizens(world, settings, tmp_path):
+    """One photo-count check and one pipeline wrapper (core.images) for submissions and answers."""
+    settings.MEDIA_ROOT = tmp_path
+    case = case_in(world, State.IN_PROGRESS)
+    too_many = [jpeg(f"{n}.jpg") for n in range(settings.PAKN_PHOTO_MAX_COUNT + 1)]
+    response = client_for(world.officer).post(transition_url(case, "answer"),
+                                              {"answer": "Đã xử lý.", "photos": too_many}, format="multipart")
+    assert response.status_code == 400
+    assert response.json()["fields"]["photos"] == [f"Gửi tối đa {settings.PAKN_PHOTO_MAX_COUNT} ảnh."]
+    fake = SimpleUploadedFile("anh.jpg", b"%PDF-1.4 not a photo", content_type="image/jpeg")
+    response = client_for(world.officer).post(transition_url(case, "answer"),
+                                              {"answer": "Đã xử lý.", "photos": [jpeg(), fake]}, format="multipart")
+    assert response.json()["fields"]["photos"][0].startswith("Ảnh 2: Định dạng ảnh không được hỗ trợ.")
+    assert reload(case).state == State.IN_PROGRESS
+    assert not any(tmp_path.rglob("*.jpg"))
+
+
 def test_supervisor_approves_through_the_api(world):
     case = case_in(world, State.PENDING_APPROVAL)
     item = next(i for i in listed(world.supervisor) if i["id"] == case.pk)

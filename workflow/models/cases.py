@@ -1,150 +1,21 @@
-"""Cases, the agencies that handle them, and the policies that route and time them.
+"""Cases, their state machine and their append-only event log.
 
 A case's ``state`` is protected: it changes only through the transition methods below, and those
 are called only from ``workflow.services`` (which locks the row, checks permission, writes the
 event and queues follow-up work). Transition methods do no I/O; their conditions are small pure
-functions in ``workflow.rules`` and their permissions in ``workflow.permissions``.
+functions in ``workflow.rules`` and their permissions in ``workflow.permissions``. Each method is
+declared under its contract name (fields, labels, who hears of it) in ``workflow.transitions``.
 """
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from core.models import BilingualName, Kind
+from core.models import Kind
 from workflow import permissions as perm
 from workflow import rules
-
-
-class AgencyKind(models.TextChoices):
-    RECEPTION = "reception", _("Trung tâm tiếp nhận")
-    DEPARTMENT = "department", _("Sở, ngành")
-    WARD = "ward", _("UBND phường/xã")
-    UTILITY = "utility", _("Doanh nghiệp dịch vụ công")
-    OTHER = "other", _("Khác")
-
-
-class Agency(BilingualName):
-    """An agency in the province's tree; ``path`` ("/1/4/") makes subtree queries one LIKE."""
-
-    code = models.SlugField(_("mã"), max_length=40, unique=True)
-    kind = models.CharField(_("loại"), max_length=20, choices=AgencyKind.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children", verbose_name=_("đơn vị cấp trên"))
-    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
-    ward = models.ForeignKey("core.Ward", null=True, blank=True, on_delete=models.SET_NULL,
-                             verbose_name=_("phường/xã phụ trách"))
-    requires_approval = models.BooleanField(_("trả lời cần lãnh đạo duyệt"), default=False)
-    is_active = models.BooleanField(_("đang hoạt động"), default=True)
-
-    class Meta:
-        ordering = ["path"]
-        verbose_name = _("cơ quan")
-        verbose_name_plural = _("cơ quan")
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
-        if path != self.path:
-            old = self.path
-            Agency.objects.filter(pk=self.pk).update(path=path)
-            self.path = path
-            if old:
-                self._rewrite_descendant_paths(old, path)
-
-    def _rewrite_descendant_paths(self, old, new):
-        for child in Agency.objects.filter(path__startswith=old).exclude(pk=self.pk):
-            Agency.objects.filter(pk=child.pk).update(path=new + child.path[len(old):])
-
-    def subtree(self):
-        return Agency.objects.filter(path__startswith=self.path)
-
-
-class Role(models.TextChoices):
-    RECEPTION = "reception", _("Cán bộ tiếp nhận")
-    OFFICER = "officer", _("Cán bộ xử lý")
-    SUPERVISOR = "supervisor", _("Lãnh đạo / giám sát")
-
-
-class Membership(models.Model):
-    """A user's role in an agency; a supervisor's reach is the agency's whole subtree."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "agency", "role"], name="membership_unique")]
-        verbose_name = _("phân công")
-        verbose_name_plural = _("phân công")
-
-    def __str__(self):
-        return f"{self.user} — {self.get_role_display()} — {self.agency}"
-
-
-class RoutingRule(models.Model):
-    """Suggests the agency for a case by category and/or ward; the highest priority match wins."""
-
-    category = models.ForeignKey("core.Category", null=True, blank=True, on_delete=models.CASCADE)
-    ward = models.ForeignKey("core.Ward", null=True, blank=True, on_delete=models.CASCADE)
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="routing_rules")
-    priority = models.IntegerField(_("độ ưu tiên"), default=0)
-    is_active = models.BooleanField(_("đang dùng"), default=True)
-
-    class Meta:
-        ordering = ["-priority", "pk"]
-        verbose_name = _("quy tắc chuyển")
-        verbose_name_plural = _("quy tắc chuyển")
-
-    def __str__(self):
-        return f"{self.category or '*'} / {self.ward or '*'} → {self.agency}"
-
-
-class Priority(models.TextChoices):
-    NORMAL = "normal", _("Thông thường")
-    URGENT = "urgent", _("Khẩn")
-    COMPLEX = "complex", _("Phức tạp")
-
-
-class DeadlinePolicy(models.Model):
-    """Working-time limits for a category (or every category) and priority.
-
-    The most specific active policy applies: category+priority, then any category+priority.
-    """
-
-    category = models.ForeignKey("core.Category", null=True, blank=True, on_delete=models.CASCADE)
-    priority = models.CharField(_("mức độ"), max_length=20, choices=Priority.choices, default=Priority.NORMAL)
-    reception_hours = models.DecimalField(_("tiếp nhận (giờ làm việc)"), max_digits=6, decimal_places=2, default=8)
-    handling_hours = models.DecimalField(_("xử lý (giờ làm việc)"), max_digits=7, decimal_places=2, default=37.5)
-    return_hours = models.DecimalField(_("trả lại (giờ làm việc)"), max_digits=6, decimal_places=2, default=7.5)
-    is_active = models.BooleanField(_("đang dùng"), default=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["category", "priority"], name="deadline_policy_unique")]
-        verbose_name = _("chính sách thời hạn")
-        verbose_name_plural = _("chính sách thời hạn")
-
-    def __str__(self):
-        return f"{self.category or _('Mọi lĩnh vực')} / {self.get_priority_display()}"
-
-
-class CalendarDay(models.Model):
-    """A day the administrator declares off, or a (make-up) working day, over the national calendar."""
-
-    class DayKind(models.TextChoices):
-        DAY_OFF = "day_off", _("Ngày nghỉ")
-        WORKING_DAY = "working_day", _("Ngày làm việc")
-
-    date = models.DateField(_("ngày"), unique=True)
-    kind = models.CharField(_("loại"), max_length=20, choices=DayKind.choices)
-    note = models.CharField(_("ghi chú"), max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["-date"]
-        verbose_name = _("ngày trong lịch làm việc")
-        verbose_name_plural = _("lịch làm việc")
-
-    def __str__(self):
-        return f"{self.date:%d/%m/%Y} {self.get_kind_display()}"
+from workflow.models.organisation import Agency
+from workflow.models.policies import Priority
 
 
 class State(models.TextChoices):
@@ -311,8 +182,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         self.due_at = self.handling_due_at
 
     @transition(state, source=(State.ASSIGNED, State.IN_PROGRESS), target=State.SUBMITTED,
-                conditions=[rules.return_window_is_open], permission=perm.is_handling_officer,
-                custom={"api_name": "return"})
+                conditions=[rules.return_window_is_open], permission=perm.is_handling_officer)
     def return_to_reception(self, *, reception_due_at):
         self.agency = None
         self.assigned_at = None
@@ -332,7 +202,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         self.due_at = return_due_at
 
     @transition(state, source=State.IN_PROGRESS, target=RETURN_VALUE(State.PENDING_APPROVAL, State.ANSWERED),
-                permission=perm.is_handling_officer, custom={"api_name": "answer"})
+                permission=perm.is_handling_officer)
     def answer_case(self, *, text, now):
         self.answer = text
         if self.agency.requires_approval:

@@ -1,0 +1,108 @@
+"""What citizens send: submissions (phản ánh, kiến nghị) and their photos, owned by the case.
+
+A case is opened by one submission and may gather more (merging re-points a duplicate's
+submissions to the surviving case, so every submitter follows it and gets its answer). The
+workflow reads submissions everywhere (lists, search, the indicator, who to tell), so the model
+lives with the case; taking them in (checks, photos, tracking codes, idempotency) is the
+``feedback`` app's work. The tables keep the names they were created with.
+"""
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.devices import DeviceClass
+from core.models import Kind
+from workflow.models.cases import Case
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Cổng web")
+    API = "api", _("Ứng dụng / API")
+    OPEN311 = "open311", _("Open311")
+    HOTLINE = "hotline", _("Đường dây nóng / quầy")
+
+
+def hash_private_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class Submission(models.Model):
+    """One citizen's submission: what they sent, how to reach them, and the case handling it."""
+
+    tracking_code = models.CharField(_("mã theo dõi"), max_length=20, unique=True)
+    private_key_hash = models.CharField(max_length=64, editable=False)
+    # The private key sealed (core.sealing), never in clear: the submitter's own messages carry
+    # their private link (feedback.services.private_link).
+    private_key_sealed = models.CharField(max_length=200, blank=True, editable=False)
+    idempotency_key = models.CharField(max_length=128, null=True, blank=True, unique=True, editable=False)
+    request_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="submissions")
+
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    category = models.ForeignKey("core.Category", on_delete=models.PROTECT, verbose_name=_("lĩnh vực"))
+    title = models.CharField(_("tiêu đề"), max_length=200)
+    description = models.TextField(_("nội dung"), max_length=4000)
+    latitude = models.DecimalField(_("vĩ độ"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("kinh độ"), max_digits=9, decimal_places=6, null=True, blank=True)
+    location_from_photo = models.BooleanField(default=False)
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    ward = models.ForeignKey("core.Ward", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("phường/xã"))
+
+    contact_name = models.CharField(_("họ tên"), max_length=120, blank=True)
+    contact_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    contact_email = models.EmailField(_("email"), blank=True)
+    anonymous = models.BooleanField(_("ẩn danh"), default=False)
+    publish_consent = models.BooleanField(_("đồng ý công khai"), default=False)
+    language = models.CharField(max_length=8, default="vi")
+
+    channel = models.CharField(_("kênh"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    device_class = models.CharField(_("thiết bị"), max_length=10, choices=DeviceClass.choices,
+                                    default=DeviceClass.UNKNOWN)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    submitted_at = models.DateTimeField(_("thời điểm gửi"), db_index=True)
+
+    class Meta:
+        db_table = "feedback_feedback"
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("phản ánh")
+        verbose_name_plural = _("phản ánh")
+        indexes = [
+            models.Index(fields=["submitted_at", "device_class"], name="feedback_period_device"),
+            # The mobile handling indicator reads only this index (bench/metrics.py).
+            models.Index(fields=["device_class", "submitted_at", "case"], name="feedback_device_period_case"),
+            # "Similar feedback nearby": a latitude/longitude box before the exact distance.
+            models.Index(fields=["latitude", "longitude"], name="feedback_position"),
+        ]
+
+    def __str__(self):
+        return self.tracking_code
+
+    def key_matches(self, key: str) -> bool:
+        return bool(key) and hmac.compare_digest(self.private_key_hash, hash_private_key(key))
+
+    @property
+    def has_location(self):
+        return self.latitude is not None and self.longitude is not None
+
+
+class SubmissionPhoto(models.Model):
+    """A citizen's photo as stored: upright, resized, every metadata field stripped."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="photos",
+                                   db_column="feedback_id")
+    image = models.ImageField(upload_to="photos/%Y/%m/")
+    thumbnail = models.ImageField(upload_to="photos/%Y/%m/thumbs/")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    source_format = models.CharField(max_length=10)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        db_table = "feedback_photo"
+        ordering = ["position", "pk"]
+        verbose_name = _("ảnh")
+        verbose_name_plural = _("ảnh")
