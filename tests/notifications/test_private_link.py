@@ -1,5 +1,4 @@
-"""The submitter's messages carry their private link, which no stored row holds in clear; a
-photo's GPS is used only inside the province; the private page's live part."""
+"""The submitter's messages carry their private link, which no stored row holds in clear."""
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -8,29 +7,21 @@ from django.db import connection
 
 from core.sealing import seal, unseal
 from feedback import services
-from notifications import sms
 from notifications.links import PRIVATE_LINK
 from notifications.models import OutboxMessage, OutboxStatus
 from notifications.outbox import outbox_sweep
 from tests.factories import make_submission
-from tests.feedback import jpeg, on_site_data, post_json, post_multipart, procedure_json, upload
+from tests.feedback import post_json, procedure_json
 from workflow.actors import staff_actor
 from workflow.models import Submission
 from workflow.services import case_request_info
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-HO_CHI_MINH_CITY = (10.7769, 106.7009)
-BAC_NINH = (21.1861, 106.0763)
-
 
 @pytest.fixture(autouse=True)
-def sms_in_memory(settings):
-    settings.PAKN_SMS_BACKEND = "notifications.sms.LocmemSmsBackend"
+def public_address(settings):
     settings.PAKN_PUBLIC_BASE_URL = "https://pakn.example.vn"
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
 
 
 def submit(client, world):
@@ -51,7 +42,7 @@ def every_stored_text():
     return "\n".join(chunks)
 
 
-def test_the_confirmation_email_and_sms_carry_the_private_link_that_no_row_stores(client, world):
+def test_the_confirmation_email_and_sms_carry_the_private_link_that_no_row_stores(client, world, sms_outbox):
     feedback, key = submit(client, world)
     expected = f"https://pakn.example.vn/theo-doi/{feedback.tracking_code}/?key={key}"
 
@@ -65,7 +56,7 @@ def test_the_confirmation_email_and_sms_carry_the_private_link_that_no_row_store
     email = mail.outbox[-1]
     assert expected in email.body
     assert f'href="{expected}"' in email.alternatives[0].content
-    assert expected in sms.outbox[-1]["text"] and len(sms.outbox[-1]["text"]) <= 160
+    assert expected in sms_outbox[-1]["text"] and len(sms_outbox[-1]["text"]) <= 160
     assert key not in every_stored_text()  # sending wrote nothing back
 
 
@@ -115,56 +106,14 @@ def test_a_replayed_submission_keeps_one_sealed_key(client, world):
     assert services.private_link(feedback).endswith(urlsplit(first["private_url"]).query)
 
 
-# --- a photo's GPS and the province -----------------------------------------------------------
-
-def test_a_photo_taken_outside_the_province_does_not_become_the_location(client, world, media):
-    data = on_site_data(world, latitude=None, longitude=None, photos=[upload(jpeg(gps=HO_CHI_MINH_CITY))])
-    response = post_multipart(client, data)
-    assert response.status_code == 201, response.json()
-    feedback = Submission.objects.get()
-    assert (feedback.latitude, feedback.longitude, feedback.location_from_photo) == (None, None, False)
-
-
-def test_without_any_other_location_the_refusal_says_the_photo_was_outside(client, world, media):
-    data = on_site_data(world, latitude=None, longitude=None, address=None, ward=None,
-                        photos=[upload(jpeg(gps=HO_CHI_MINH_CITY))])
-    response = post_multipart(client, data)
-    assert response.status_code == 400
-    assert "nằm ngoài tỉnh" in response.json()["fields"]["location"][0]
-    assert Submission.objects.count() == 0
-
-
-def test_a_photo_taken_in_the_province_gives_the_location(client, world, media):
-    data = on_site_data(world, latitude=None, longitude=None, photos=[upload(jpeg(gps=BAC_NINH))])
-    assert post_multipart(client, data).status_code == 201
-    feedback = Submission.objects.get()
-    assert feedback.location_from_photo
-    assert abs(float(feedback.latitude) - BAC_NINH[0]) < 1e-4
-
-
-# --- the private page's live part ---------------------------------------------------------------
-
-def test_the_live_part_is_the_changing_part_of_the_private_page_alone(client, world):
-    feedback = make_submission(category=world.category, key="khoa-0001")
-    response = client.get(f"/theo-doi/{feedback.tracking_code}/", {"key": "khoa-0001", "part": "live"})
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "<html" not in html and 'id="case-timeline"' in html
-    assert f'data-case-version="{feedback.case.version}"' in html
-    assert "no-store" in response["Cache-Control"] and response["Referrer-Policy"] == "strict-origin"
-    wrong = client.get(f"/theo-doi/{feedback.tracking_code}/", {"key": "sai", "part": "live"})
-    assert wrong.status_code == 404
-
-
-def test_coordinates_in_links_and_data_use_a_dot_in_vietnamese(client, world):
-    feedback = make_submission(category=world.category, key="khoa-0001", latitude="21.186100",
-                             longitude="106.076300", publish_consent=True)
-    html = client.get(f"/theo-doi/{feedback.tracking_code}/", {"key": "khoa-0001"}).content.decode()
-    assert "mlat=21.1861&amp;mlon=106.0763" in html
-    assert 'data-lat="21.1861" data-lon="106.0763"' in html
-    assert "21,1861" not in html
-    public = client.get(f"/phan-anh/{feedback.tracking_code}/").content.decode()
-    assert 'data-lat="21.1861"' in public and "21,1861" not in public
+def test_an_english_speaking_submitter_gets_the_link_in_english(client, world):
+    body = post_json(client, procedure_json(world), HTTP_ACCEPT_LANGUAGE="en").json()
+    key = parse_qs(urlsplit(body["private_url"]).query)["key"][0]
+    outbox_sweep()
+    email = mail.outbox[-1]
+    assert f"Your private page, to add information and rate the answer (do not share this link): " \
+           f"https://pakn.example.vn/theo-doi/{body['tracking_code']}/?key={key}" in email.body
+    assert "Open your private page" in email.alternatives[0].content
 
 
 def test_the_logging_sms_backend_never_logs_the_key(caplog):
@@ -174,13 +123,3 @@ def test_the_logging_sms_backend_never_logs_the_key(caplog):
         LoggingSmsBackend().send(to="0912345678", text="PAKN: https://pakn.example.vn/theo-doi/BN-1/?key=abcDEF_12-x")
     assert "abcDEF_12-x" not in caplog.text and "/theo-doi/BN-1/?key=…" in caplog.text
     assert "0912345678" not in caplog.text
-
-
-def test_an_english_speaking_submitter_gets_the_link_in_english(client, world):
-    body = post_json(client, procedure_json(world), HTTP_ACCEPT_LANGUAGE="en").json()
-    key = parse_qs(urlsplit(body["private_url"]).query)["key"][0]
-    outbox_sweep()
-    email = mail.outbox[-1]
-    assert f"Your private page, to add information and rate the answer (do not share this link): " \
-           f"https://pakn.example.vn/theo-doi/{body['tracking_code']}/?key={key}" in email.body
-    assert "Open your private page" in email.alternatives[0].content
