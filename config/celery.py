@@ -11,3 +11,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("pakn")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+from core.request_id import connect_celery_signals  # noqa: E402
+
+# The request that queued a task names the task's log lines too.
+connect_celery_signals()

@@ -9,6 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from pythonjsonlogger.core import RESERVED_ATTRS
 
 from config.env import env, env_bool, env_bounds, env_int, env_list
 
@@ -20,7 +21,7 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", _INSECURE_KEY)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # A refused form is a Vietnamese page in the site's layout (JSON under /api/), never Django's own.
-CSRF_FAILURE_VIEW = "core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "core.error_views.csrf_failure"
 
 if not DEBUG and not env_bool("PAKN_ALLOW_INSECURE", False):
     if SECRET_KEY == _INSECURE_KEY:
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "channels",
     "django_fsm",
+    "django_prometheus",
     "core",
     "workflow",
     "feedback",
@@ -51,6 +53,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request counts and latencies for /metrics (django-prometheus): first and last, to time everything.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "core.request_id.RequestIdMiddleware",
     "core.middleware.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -62,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestBodyLimitMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -88,9 +94,31 @@ TEMPLATES = [
 ]
 
 # Database: SQLite by default, PostgreSQL (or anything dj-database-url reads) via DATABASE_URL.
+# On PostgreSQL each process keeps a bounded pool of connections (psycopg_pool): under ASGI every
+# request runs in a thread of its own, and persistent per-thread connections would pile up until
+# the server refuses clients. A request borrows a connection and returns it when it ends; past
+# DB_POOL_MAX_SIZE requests wait up to DB_POOL_TIMEOUT seconds. DB_POOL_MAX_SIZE=0 turns the pool
+# off for an external pooler (PgBouncer in transaction mode), with connections closed after each
+# request unless DB_CONN_MAX_AGE says otherwise.
 DATABASE_URL = env("DATABASE_URL")
+DB_POOL_MIN_SIZE = env_int("DB_POOL_MIN_SIZE", 2)
+DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 10)
+DB_POOL_TIMEOUT = env_int("DB_POOL_TIMEOUT", 15)
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    _database = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _database.setdefault("OPTIONS", {})
+        # The name every connection shows in pg_stat_activity, to count a worker's connections.
+        _database["OPTIONS"]["application_name"] = env("DB_APPLICATION_NAME", "pakn")
+        if DB_POOL_MAX_SIZE > 0:
+            _database["CONN_MAX_AGE"] = 0  # the pool keeps the connections, not each thread
+            _database["OPTIONS"]["pool"] = {
+                "min_size": min(DB_POOL_MIN_SIZE, DB_POOL_MAX_SIZE), "max_size": DB_POOL_MAX_SIZE,
+                "timeout": DB_POOL_TIMEOUT, "max_idle": env_int("DB_POOL_MAX_IDLE", 300),
+            }
+    # A connection dropped by a database restart is noticed before use and replaced.
+    _database["CONN_HEALTH_CHECKS"] = True
+    DATABASES = {"default": _database}
 else:
     DATABASES = {
         "default": {
@@ -108,7 +136,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # The cache only speeds things up (throttle counters, the calendar's version): while Redis is
+    # down it answers "nothing cached" instead of failing the request, so citizens can still
+    # submit and officials still act. Throttling is then off until Redis returns.
+    CACHES = {"default": {
+        "BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL,
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+    }}
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "pakn.cache"
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -119,6 +155,11 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_TASK_ACKS_LATE = True
+# With the broker down, queueing a task gives up quickly (the outbox row stays pending for the
+# sweep) instead of holding the request that made the change.
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 2)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -144,8 +185,37 @@ WHITENOISE_USE_FINDERS = env_bool("PAKN_STATIC_FROM_FINDERS", True)
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Photos: local disk (MEDIA_ROOT) by default; an S3-compatible bucket when AWS_STORAGE_BUCKET_NAME
+# is set, with django-storages' usual variables. In the bucket every photo is private and goes
+# out as a signed URL valid PAKN_PHOTO_URL_SECONDS (at most an hour); a photo the public may see
+# (core.photo_files, the rule in workflow.photos) is made public-read and linked by a plain URL
+# that browsers and a CDN may cache. PAKN_S3_PUBLIC_ACL=0 for a bucket without object ACLs:
+# every photo is then signed.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+PAKN_PHOTO_URL_SECONDS = min(env_int("PAKN_PHOTO_URL_SECONDS", 3600), 3600)
+if AWS_STORAGE_BUCKET_NAME:
+    _photo_storage = {"BACKEND": "core.storage.S3PhotoStorage", "OPTIONS": {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": env("AWS_S3_REGION_NAME") or None,
+        "access_key": env("AWS_ACCESS_KEY_ID") or env("AWS_S3_ACCESS_KEY_ID") or None,
+        "secret_key": env("AWS_SECRET_ACCESS_KEY") or env("AWS_S3_SECRET_ACCESS_KEY") or None,
+        "addressing_style": env("AWS_S3_ADDRESSING_STYLE") or None,  # "path" for MinIO
+        "custom_domain": env("AWS_S3_CUSTOM_DOMAIN") or None,  # a CDN in front of public photos
+        "location": env("AWS_LOCATION", ""),
+        "signature_version": "s3v4",
+        "querystring_expire": PAKN_PHOTO_URL_SECONDS,
+        "default_acl": None,  # private: the bucket's own default
+        "file_overwrite": True,  # names are random: no existence check before each upload
+        "public_acl": env_bool("PAKN_S3_PUBLIC_ACL", True),
+        "connect_timeout": env_int("AWS_S3_CONNECT_TIMEOUT", 3),
+        "read_timeout": env_int("AWS_S3_READ_TIMEOUT", 20),
+        "max_attempts": env_int("AWS_S3_MAX_ATTEMPTS", 3),
+    }}
+else:
+    _photo_storage = {"BACKEND": env("PAKN_FILE_STORAGE", "django.core.files.storage.FileSystemStorage")}
 STORAGES = {
-    "default": {"BACKEND": env("PAKN_FILE_STORAGE", "django.core.files.storage.FileSystemStorage")},
+    "default": _photo_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -222,6 +292,7 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "pakn@localhost")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH") or None  # for django.core.mail.backends.filebased.EmailBackend
 PAKN_SMS_BACKEND = env("PAKN_SMS_BACKEND", "notifications.sms.ConsoleSmsBackend")
 PAKN_PUBLIC_BASE_URL = env("PAKN_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
@@ -229,13 +300,33 @@ SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
 
+# Logs go to standard output, one JSON object per line in production (LOG_FORMAT=json, the default
+# with DEBUG off) for the log collector, plain text for a local demo. Every line carries the
+# request id (core.request_id), in the Celery tasks a request queued too.
+LOG_FORMAT = env("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "core.request_id.RequestIdLogFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            # Django attaches the request to its error lines; its repr has the query string, where
+            # a private link's key lives: never written out.
+            "reserved_attrs": [*RESERVED_ATTRS, "request"],
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+# Celery keeps the logging set up here (JSON, request ids) instead of installing its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Serve uploaded photos from the application (one-machine setups); behind a proxy or with S3
 # storage leave this off and let the proxy or the bucket serve them.
@@ -246,13 +337,38 @@ PAKN_OUTBOX_RETRY_SECONDS = env_int("PAKN_OUTBOX_RETRY_SECONDS", 60)
 PAKN_OUTBOX_RETRY_MAX_SECONDS = env_int("PAKN_OUTBOX_RETRY_MAX_SECONDS", 6 * 3600)
 PAKN_OUTBOX_MAX_ATTEMPTS = env_int("PAKN_OUTBOX_MAX_ATTEMPTS", 8)
 if REDIS_URL:
+    from redis.asyncio.retry import Retry as _AsyncRetry
+    from redis.backoff import ExponentialBackoff as _Backoff
+    from redis.exceptions import ConnectionError as _RedisConnectionError
+
+    def _redis_retry():
+        return _AsyncRetry(_Backoff(cap=0.5, base=0.05), retries=2)
+
     CHANNEL_LAYERS["default"]["CONFIG"].update({
         # redis-py 8 reads with a 5 s socket timeout by default, which kills the layer's blocking
         # 5 s BZPOPMIN (and with it every consumer): allow reads a margin above that.
-        "hosts": [{"address": REDIS_URL, "socket_timeout": env_int("PAKN_CHANNEL_SOCKET_TIMEOUT", 30)}],
+        # After a Redis restart the pooled connections are dead: a command that meets one retries
+        # on a fresh connection instead of failing the socket that sent it.
+        "hosts": [{"address": REDIS_URL, "socket_timeout": env_int("PAKN_CHANNEL_SOCKET_TIMEOUT", 30),
+                   "retry": _redis_retry(), "retry_on_error": [_RedisConnectionError]}],
         # Several installations (or test runs) may share one Redis: keep their groups apart.
         "prefix": env("PAKN_CHANNEL_PREFIX", "pakn"),
     })
+# Operations (core.health, core.monitoring): who may read /metrics and /readyz, and when the
+# outbox's oldest waiting message counts as a problem.
+PAKN_METRICS_TOKEN = env("PAKN_METRICS_TOKEN", "")
+PAKN_METRICS_ALLOWED_NETWORKS = env_list("PAKN_METRICS_ALLOWED_NETWORKS", ["127.0.0.0/8", "::1/128"])
+PAKN_OUTBOX_ALERT_SECONDS = env_int("PAKN_OUTBOX_ALERT_SECONDS", 15 * 60)
+
+# Errors to Sentry when SENTRY_DSN is set, without personal data (core.sentry scrubs each event).
+SENTRY_DSN = env("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from core.sentry import init_sentry
+
+    init_sentry(dsn=SENTRY_DSN, environment=env("SENTRY_ENVIRONMENT", "production"),
+                release=env("SENTRY_RELEASE") or None,
+                traces_sample_rate=float(env("SENTRY_TRACES_SAMPLE_RATE", "0") or 0))
+
 CELERY_BEAT_SCHEDULE = {
     "deadline-reminders": {"task": "workflow.send_deadline_reminders", "schedule": 5 * 60},
     "close-expired-cases": {"task": "workflow.close_expired_cases", "schedule": 60 * 60},

@@ -5,7 +5,8 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from core.views import healthz
+from core.monitoring import metrics_view
+from core.views import healthz, readyz
 
 api_v1 = [
     path("", include("feedback.api_urls")),
@@ -16,6 +17,8 @@ api_v1 = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
@@ -28,10 +31,10 @@ urlpatterns = [
 ]
 
 # Error pages: Vietnamese pages in the site's layout, JSON under /api/ and /open311/.
-handler400 = "core.views.bad_request"
-handler403 = "core.views.permission_denied"
-handler404 = "core.views.page_not_found"
-handler500 = "core.views.server_error"
+handler400 = "core.error_views.bad_request"
+handler403 = "core.error_views.permission_denied"
+handler404 = "core.error_views.page_not_found"
+handler500 = "core.error_views.server_error"
 
 def serve_media(request, path):
     """Uploaded photos from MEDIA_ROOT as it is now (read per request, not when URLs load)."""

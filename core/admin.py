@@ -2,7 +2,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Category, Ward
+from core.admin_mixins import ReadOnlyAdminMixin
+from core.models import Category, JobRun, Ward
 
 
 @admin.register(Category)
@@ -38,3 +39,11 @@ class WardAdmin(admin.ModelAdmin):
     @admin.action(description=_("Dùng lại các phường/xã đã chọn"))
     def activate(self, request, queryset):
         queryset.update(is_active=True)
+
+
+@admin.register(JobRun)
+class JobRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Each periodic job's last run, as the jobs recorded it (also on /readyz and /metrics)."""
+
+    list_display = ("name", "last_status", "last_started_at", "last_success_at", "last_duration_ms",
+                    "last_result", "last_error", "runs", "failures")

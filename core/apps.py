@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Danh mục dùng chung")
+
+    def ready(self):
+        from core import monitoring
+
+        monitoring.install()

@@ -48,3 +48,11 @@ class PayloadTooLarge(PaknError):
     status = 413
     code = "too_large"
     default_message = _("Dữ liệu gửi lên quá lớn.")
+
+
+class ServiceUnavailable(PaknError):
+    """A service the change needs (the photo store) does not answer; nothing was saved."""
+
+    status = 503
+    code = "unavailable"
+    default_message = _("Hệ thống tạm thời không lưu được dữ liệu. Vui lòng thử lại sau ít phút.")

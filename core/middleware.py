@@ -52,6 +52,8 @@ class AccessLogMiddleware:
     def __call__(self, request):
         started = time.monotonic()
         response = self.get_response(request)
-        access_log.info("%s %s %s %.0fms", request.method, request.path, response.status_code,
-                        (time.monotonic() - started) * 1000)
+        duration_ms = round((time.monotonic() - started) * 1000)
+        access_log.info("%s %s %s %dms", request.method, request.path, response.status_code, duration_ms,
+                        extra={"method": request.method, "path": request.path,
+                               "status": response.status_code, "duration_ms": duration_ms})
         return response

@@ -70,3 +70,35 @@ class Ward(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class JobRun(models.Model):
+    """The last run of one periodic job (reminders, auto-close, the outbox sweep), one row per job.
+
+    Kept in the database so that every worker's ``/readyz`` and ``/metrics`` can tell an operator
+    that beat (or cron) has stopped, whichever process ran the job last.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Đang chạy")
+        OK = "ok", _("Thành công")
+        FAILED = "failed", _("Lỗi")
+
+    name = models.CharField(_("công việc"), max_length=100, unique=True)
+    last_status = models.CharField(_("kết quả lần cuối"), max_length=10, choices=Status.choices)
+    last_started_at = models.DateTimeField(_("bắt đầu lần cuối"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("kết thúc lần cuối"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("thành công lần cuối"), null=True, blank=True)
+    last_duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    last_result = models.CharField(max_length=200, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    runs = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("lần chạy công việc định kỳ")
+        verbose_name_plural = _("công việc định kỳ")
+
+    def __str__(self):
+        return self.name

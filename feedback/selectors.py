@@ -8,7 +8,6 @@ with the private key, adds what they sent and what they can do now.
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,10 +18,10 @@ from workflow import selectors as workflow_selectors
 from workflow import transitions
 from workflow.actors import citizen_actor
 from workflow.models import OPEN_STATES, CaseEvent, RejectReason, State, Submission, SubmissionPhoto
+from workflow.photos import answer_photos_are_public, photo_links, stored_photo_url, submission_photos_are_public
 
 MAX_MERGE_HOPS = 20
 ANONYMOUS_COORDINATE_DIGITS = 3  # about 100 m: the street, not the house
-ANSWER_SHOWN_STATES = (State.ANSWERED, State.CLOSED)
 HIDDEN_FROM_HOME = (State.REJECTED, State.WITHDRAWN, State.MERGED)
 NOT_NEARBY = (State.MERGED, State.WITHDRAWN)
 NEARBY_LIMIT = 10
@@ -33,11 +32,6 @@ ROUNDING_MARGIN_M = 80
 
 def _local(moment):
     return timezone.localtime(moment) if moment else None
-
-
-def _url(name, build_uri):
-    url = default_storage.url(name)
-    return build_uri(url) if build_uri else url
 
 
 def submission_by_code(code: str) -> Submission | None:
@@ -111,15 +105,15 @@ def _location(submission, *, exact=False):
 
 
 def _photos(submission, build_uri):
-    return [{"url": _url(photo.image.name, build_uri), "thumbnail_url": _url(photo.thumbnail.name, build_uri)}
-            for photo in submission.photos.all()]
+    public = submission_photos_are_public(submission)
+    return [photo_links(photo, public=public, build_uri=build_uri) for photo in submission.photos.all()]
 
 
 def _answer(case, build_uri):
-    if case.state not in ANSWER_SHOWN_STATES or not case.answered_at:
+    if not case.answer_published:
         return None
-    photos = [{"url": _url(p.image.name, build_uri), "thumbnail_url": _url(p.thumbnail.name, build_uri)}
-              for p in case.result_photos.order_by("created_at", "pk")]
+    public = answer_photos_are_public(case)
+    photos = [photo_links(p, public=public, build_uri=build_uri) for p in case.result_photos.order_by("created_at", "pk")]
     return {"text": case.answer, "answered_at": _local(case.answered_at),
             "agency": case.agency.name if case.agency_id else None, "photos": photos}
 
@@ -218,7 +212,8 @@ def recent_public_cases(limit=10) -> list[dict]:
         "category": _named(row.category),
         "ward": _named(row.ward),
         "submitted_at": _local(row.submitted_at),
-        "thumbnail_url": default_storage.url(row.first_thumbnail) if row.first_thumbnail else None,
+        "thumbnail_url": stored_photo_url(row.first_thumbnail, public=submission_photos_are_public(row))
+        if row.first_thumbnail else None,
     } for row in rows]
 
 

@@ -44,6 +44,7 @@ from feedback.models import TrackingCounter
 from feedback.selectors import submission_by_code
 from workflow.actors import citizen_actor
 from workflow.models import Case, Channel, Priority, Submission, SubmissionPhoto, hash_private_key
+from workflow.photos import submission_photos_are_public
 from workflow import services as workflow
 from workflow.working_time import LOCAL_TZ
 
@@ -117,11 +118,14 @@ def check_idempotency_key(key: str | None) -> None:
 # --- photos ----------------------------------------------------------------------------------
 
 def _save_photos(submission, processed, *, first_position, written):
-    """Photo rows and files; file names are random, never derived from the citizen or the upload."""
+    """Photo rows and files; file names are random, never derived from the citizen or the upload.
+
+    Stored public at once when the submitter consented to publish (``workflow.photos``)."""
+    public = submission_photos_are_public(submission)
     for offset, image in enumerate(processed):
         photo = SubmissionPhoto(submission=submission, width=image.width, height=image.height,
-                      source_format=image.source_format, position=first_position + offset)
-        store_image_files(photo, image, written=written)
+                                source_format=image.source_format, position=first_position + offset)
+        store_image_files(photo, image, written=written, public=public)
         photo.save()
 
 

@@ -9,7 +9,7 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         # No other app imports this one: it listens to the workflow's bus from here.
         from core import health
-        from notifications import receivers
+        from notifications import monitoring, receivers
         from notifications.health import backlog
         from workflow import signals
 
@@ -20,3 +20,4 @@ class NotificationsConfig(AppConfig):
         signals.case_changed.connect(receivers.on_case_changed, dispatch_uid="notifications-live")
         signals.deadline_reached.connect(receivers.on_deadline_reached, dispatch_uid="notifications-deadline")
         health.register("notifications", backlog)
+        monitoring.register()

@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from notifications import groups as g
+from notifications.monitoring import open_sockets
 from workflow import gate
 from workflow.models import State
 
@@ -41,13 +42,20 @@ def state_label(state, language):
 
 class _GroupsConsumer(AsyncJsonWebsocketConsumer):
     joined = ()
+    socket_kind = ""  # for the count of open sockets on /metrics
+    counted = False
 
     async def join(self, names):
         self.joined = list(names)
         for name in self.joined:
             await self.channel_layer.group_add(name, self.channel_name)
+        open_sockets[self.socket_kind] += 1
+        self.counted = True
 
     async def disconnect(self, code):
+        if self.counted:
+            open_sockets[self.socket_kind] -= 1
+            self.counted = False
         for name in self.joined:
             await self.channel_layer.group_discard(name, self.channel_name)
 
@@ -73,6 +81,8 @@ def _inbox_setup(user):
 
 class InboxConsumer(_GroupsConsumer):
     """Staff: every change to a case they may see, and their own new notifications."""
+
+    socket_kind = "inbox"
 
     async def connect(self):
         refusal, groups, unread = await _inbox_setup(self.scope.get("user"))
@@ -111,6 +121,8 @@ def _submission_for(tracking_code, key):
 
 class SubmissionConsumer(_GroupsConsumer):
     """The submitter holding the private key: the status of THEIR case, and the answer once out."""
+
+    socket_kind = "feedback"
 
     async def connect(self):
         code = self.scope["url_route"]["kwargs"]["tracking_code"]

@@ -1,6 +1,7 @@
 """Rendering and delivery as Celery tasks (run in-process when no broker is configured)."""
 from celery import shared_task
 
+from core.jobs import recorded_job
 from notifications.intents import intent_process, intents_sweep
 from notifications.outbox import outbox_deliver, outbox_sweep
 
@@ -18,7 +19,9 @@ def deliver_outbox_message(message_id):
 
 
 @shared_task(name="notifications.sweep_outbox", ignore_result=True)
-def sweep_outbox():
-    """Render every due intent, then send every due message: nothing is lost if a kick was."""
-    intents_sweep()
-    return outbox_sweep()
+@recorded_job("notifications.sweep_outbox")
+def sweep_outbox(limit=500):
+    """Render every due intent, then send every due message: nothing is lost if a kick was.
+
+    Each run is recorded (``core.jobs``), by beat or by ``manage.py sweep_outbox``."""
+    return {"rendered": intents_sweep(limit=limit), "sent": outbox_sweep(limit=limit)}

@@ -18,6 +18,7 @@ class WorkflowConfig(AppConfig):
         post_save.connect(calendar_changed, sender=CalendarDay, weak=False, dispatch_uid="calendar_saved")
         post_delete.connect(calendar_changed, sender=CalendarDay, weak=False, dispatch_uid="calendar_deleted")
         self._announce_new_rows()
+        self._register_operations()
 
     @staticmethod
     def _announce_new_rows():
@@ -36,3 +37,17 @@ class WorkflowConfig(AppConfig):
 
         post_save.connect(event_saved, sender=CaseEvent, weak=False, dispatch_uid="workflow_event_recorded")
         post_save.connect(submission_saved, sender=Submission, weak=False, dispatch_uid="workflow_submission_recorded")
+
+    @staticmethod
+    def _register_operations():
+        """The backlog on /metrics, and the bucket following the photo rule after each change."""
+        from core.monitoring import register_gauge
+        from workflow import signals
+        from workflow.photos import on_case_changed_sync_answer_photos
+        from workflow.selectors import backlog_counts
+
+        register_gauge("pakn_cases_open", "Cases not yet answered, rejected, merged or withdrawn",
+                       lambda: backlog_counts()["open"])
+        register_gauge("pakn_cases_overdue", "Open cases past the deadline in force",
+                       lambda: backlog_counts()["overdue"])
+        signals.case_changed.connect(on_case_changed_sync_answer_photos, dispatch_uid="workflow-answer-photo-visibility")

@@ -6,13 +6,13 @@ Every list is built in SQL with what the page shows already joined or prefetched
 ``available_transitions`` read only the case's own columns, its select_related agency and the
 actor (whose memberships were loaded once), never the database.
 """
-from django.db.models import Case as SqlCase, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case as SqlCase, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from core.errors import NotFound
 from workflow import deadlines, services, transitions
 from workflow.actors import STAFF
-from workflow.models import Agency, Case, CaseEvent, RoutingRule, State, Submission
+from workflow.models import OPEN_STATES, Agency, Case, CaseEvent, RoutingRule, State, Submission
 from workflow.visibility import agencies_supervised_by, visible_cases
 
 QUEUES = ("reception", "agency", "approvals", "extensions", "overdue")
@@ -78,6 +78,13 @@ def case_list(*, actor, state=None, agency=None, category=None, overdue=None, q=
         cases = cases.filter(_queue_filter(queue, actor, now))
     return (cases.select_related("agency", "category", "ward").prefetch_related(_list_prefetch())
             .order_by(F("due_at").asc(nulls_last=True), "submitted_at", "pk"))
+
+
+def backlog_counts(now=None) -> dict:
+    """The province's open and overdue cases, in one query (operators' gauges)."""
+    now = now or timezone.now()
+    return Case.objects.aggregate(open=Count("pk", filter=Q(state__in=OPEN_STATES)),
+                                  overdue=Count("pk", filter=deadlines.overdue_q(now)))
 
 
 # --- one case ---------------------------------------------------------------------------------

@@ -70,7 +70,7 @@ def test_an_unknown_api_path_keeps_the_json_error_shape(client):
 
 
 def test_a_refused_api_post_without_a_token_answers_json(csrf_client, world):
-    from core.views import csrf_failure
+    from core.error_views import csrf_failure
     from django.test import RequestFactory
 
     response = csrf_failure(RequestFactory().post("/api/v1/notifications/read/"), reason="CSRF cookie not set.")
@@ -79,7 +79,7 @@ def test_a_refused_api_post_without_a_token_answers_json(csrf_client, world):
 
 
 def test_a_server_error_is_a_vietnamese_page(client, settings):
-    from core.views import server_error
+    from core.error_views import server_error
     from django.test import RequestFactory
 
     response = server_error(RequestFactory().get("/gui/"))

@@ -34,6 +34,8 @@ class State(models.TextChoices):
 OPEN_STATES = (State.SUBMITTED, State.NEEDS_INFO, State.ASSIGNED, State.IN_PROGRESS, State.PENDING_APPROVAL)
 # A final response reached the citizen: what the mobile handling indicator counts as handled.
 RESPONDED_STATES = (State.ANSWERED, State.CLOSED, State.REJECTED)
+# The answer is out: the citizen, the public view and the answer's photos show it.
+ANSWER_PUBLISHED_STATES = (State.ANSWERED, State.CLOSED)
 # Where needs_info can return to.
 RESUMABLE_STATES = (State.SUBMITTED, State.IN_PROGRESS)
 
@@ -125,6 +127,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
     @property
     def is_open(self):
         return self.state in OPEN_STATES
+
+    @property
+    def answer_published(self):
+        """The citizen and the public may read the answer: answered or closed, not a draft or reopened."""
+        return self.state in ANSWER_PUBLISHED_STATES and self.answered_at is not None
 
     # --- transitions: no I/O here; workflow.services calls them and does the rest -------------
 

@@ -2,8 +2,7 @@
 is due (the periodic sweep, by hand)."""
 from django.core.management.base import BaseCommand
 
-from notifications.intents import intents_sweep
-from notifications.outbox import outbox_sweep
+from notifications.tasks import sweep_outbox
 
 
 class Command(BaseCommand):
@@ -13,6 +12,5 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=500, help="at most this many intents, and messages, per run")
 
     def handle(self, *args, **options):
-        rendered = intents_sweep(limit=options["limit"])
-        sent = outbox_sweep(limit=options["limit"])
-        self.stdout.write(f"Intents: {rendered} rendered. Outbox: {sent} message(s) sent.")
+        done = sweep_outbox(limit=options["limit"])  # in this process, recorded as a run
+        self.stdout.write(f"Intents: {done['rendered']} rendered. Outbox: {done['sent']} message(s) sent.")
