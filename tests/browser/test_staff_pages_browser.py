@@ -144,6 +144,13 @@ def test_officer_accepts_a_case_on_a_phone(assigned_lamp, server, phone):
     assert_accessible(phone)
     SCREENSHOTS.mkdir(exist_ok=True)
     phone.screenshot(path=str(SCREENSHOTS / "staff-case.png"), full_page=True)
+    # The officer asks for more time (an internal step, marked "nội bộ" in the timeline).
+    phone.locator("#action-request_extension > summary").click()
+    phone.fill("#id_request_extension_days", "3")
+    phone.fill("#id_request_extension_reason", "Cần thay cả cột đèn, chờ vật tư.")
+    phone.click('form[data-action="request_extension"] button[type=submit]')
+    phone.get_by_text("nội bộ").first.wait_for()
+    assert_accessible(phone)
 
 
 def test_inbox_and_case_page_on_a_desktop(lamp, server, desktop):
