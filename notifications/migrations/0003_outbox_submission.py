@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('notifications', '0002_notification_intents'),
-        ('workflow', '0005_submission_sealed_key_and_position'),
+        ('workflow', '0006_submission_sealed_key_and_position'),
     ]
 
     operations = [

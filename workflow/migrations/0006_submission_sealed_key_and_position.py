@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0001_initial'),
-        ('workflow', '0004_deadline_policy_defaults_from_office_hours'),
+        ('workflow', '0005_submission_counter_channel_media_url'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
