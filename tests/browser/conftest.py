@@ -185,3 +185,18 @@ def wait_for_worker(page, *, seconds=15):
         new Promise(resolve => setTimeout(() => resolve(false), seconds * 1000)),
     ])""", seconds)
     assert active, "the offline worker did not become active"
+
+
+def wait_until_remembered(page, code, *, seconds=10):
+    """Wait (bounded) until this device's "Phản ánh của tôi" holds the case (IndexedDB is written
+    in the background; leaving the page at once could cut the write short)."""
+    remembered = page.evaluate("""([code, seconds]) => new Promise(resolve => {
+        const until = Date.now() + seconds * 1000;
+        const check = () => PaknDevice.mine().then(entries => {
+            if (entries.some(entry => entry.code === code)) resolve(true);
+            else if (Date.now() > until) resolve(false);
+            else setTimeout(check, 100);
+        });
+        check();
+    })""", [code, seconds])
+    assert remembered, f"{code} was not kept on the device"

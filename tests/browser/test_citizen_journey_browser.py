@@ -13,7 +13,8 @@ import re
 import pytest
 from PIL import Image, ImageDraw
 
-from tests.browser.conftest import assert_accessible, fits_the_screen, new_phone_context, wait_for_worker
+from tests.browser.conftest import (assert_accessible, fits_the_screen, new_phone_context, wait_for_worker,
+                                     wait_until_remembered)
 from tests.core.test_images import gps_exif
 from tests.factories import PASSWORD, CategoryFactory, make_submission
 from workflow import services
@@ -200,6 +201,7 @@ def test_the_whole_journey_on_a_phone(chromium_browser, asgi_live_server, world,
         citizen.screenshot(path=str(screenshot_dir / "journey-5-closed.png"), full_page=True)
 
         # The home page remembers it on this device.
+        wait_until_remembered(citizen, code)
         citizen.goto(f"{base}/")
         mine = citizen.locator("#mine")
         mine.wait_for()
@@ -361,6 +363,7 @@ def test_a_submission_made_offline_is_sent_once_when_the_network_returns(
     sent.click()
     page.wait_for_url(re.compile(rf"/theo-doi/{code}/\?key="))
     page.goto(f"{page.base_url}/")
+    page.locator("#mine").wait_for()
     assert code in page.locator("#mine").inner_text()
 
 
@@ -430,9 +433,11 @@ def test_a_private_page_once_opened_stays_readable_offline(phone_page, phone_con
     wait_for_worker(page)
     page.goto(f"{page.base_url}/theo-doi/{feedback.tracking_code}/?key={KEY}")  # opened once, online
     page.get_by_role("heading", name="Cây đổ chắn ngang đường").wait_for()
+    wait_until_remembered(page, feedback.tracking_code)
     phone_context.set_offline(True)
     try:
         page.goto(f"{page.base_url}/")
+        page.locator("#mine").wait_for()  # shown once the device's list is read
         assert feedback.tracking_code in page.locator("#mine").inner_text()
         page.locator("#mine").get_by_role("link", name="Cây đổ chắn ngang đường").click()
         page.get_by_role("heading", name="Cây đổ chắn ngang đường").wait_for()
