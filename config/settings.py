@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from pythonjsonlogger.core import RESERVED_ATTRS
 
-from config.env import (bucket_sources, default_public_base_url, env, env_bool, env_int, env_list,
+from config.env import (bucket_sources, default_public_base_url, env, env_bool, env_bounds, env_int, env_list,
                         refuse_loopback_url, refuse_undelivering_backends, tile_source)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -23,6 +23,8 @@ _INSECURE_KEY = "insecure-local-only-key-change-me"
 SECRET_KEY = env("DJANGO_SECRET_KEY", _INSECURE_KEY)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# A refused form is a Vietnamese page in the site's layout (JSON under /api/), never Django's own.
+CSRF_FAILURE_VIEW = "core.error_views.csrf_failure"
 
 if not DEBUG and not env_bool("PAKN_ALLOW_INSECURE", False):
     if SECRET_KEY == _INSECURE_KEY:
@@ -107,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.site",
+                "core.context_processors.map_settings",
                 "notifications.context_processors.unread_count",
             ],
         },
@@ -213,29 +216,6 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 
-# Content-Security-Policy on every response (django-csp): scripts only from the site's own files,
-# never inline (pages pass data through data-* attributes or json_script); map tiles from the host
-# of PAKN_MAP_TILE_URL; violations reported to /csp-report/ (logged without personal data).
-PAKN_MAP_TILE_URL = env("PAKN_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        # blob: the form's previews of chosen photos; data: small images inlined by stylesheets.
-        "img-src": [SELF, "data:", "blob:", *tile_source(PAKN_MAP_TILE_URL)],
-        "connect-src": [SELF],  # fetch and the live-update sockets (CSP3 'self' covers ws/wss)
-        "font-src": [SELF],
-        "manifest-src": [SELF],
-        "worker-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
-        "report-uri": "/csp-report/",
-    },
-}
-
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # WhiteNoise serves static files from the ASGI workers themselves; with finders on, no
@@ -278,9 +258,6 @@ STORAGES = {
     "default": _photo_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Photos in a bucket load from the bucket's host: the CSP lets browsers fetch images from there.
-CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += bucket_sources(
-    bucket=AWS_STORAGE_BUCKET_NAME, endpoint_url=env("AWS_S3_ENDPOINT_URL"), custom_domain=env("AWS_S3_CUSTOM_DOMAIN"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -300,8 +277,10 @@ REST_FRAMEWORK = {
         "submissions": env("PAKN_SUBMISSION_RATE", "20/hour"),
         "citizen_actions": env("PAKN_CITIZEN_ACTION_RATE", "60/hour"),
         "login": env("PAKN_LOGIN_RATE", "30/hour"),
-        # Public case pages, their API and the lookup form, per address (one budget).
+        # Public reads, per address, in two budgets (core.throttles says why): by tracking code (the
+        # public page, its API and the lookup form share one) and by place (the nearby search).
         "lookups": env("PAKN_LOOKUP_RATE", "120/hour"),
+        "public_reads": env("PAKN_PUBLIC_READ_RATE", "300/minute"),
         "csp_reports": env("PAKN_CSP_REPORT_RATE", "60/minute"),
     },
 }
@@ -339,6 +318,44 @@ PAKN_DESCRIPTION_MAX_CHARS = 4000
 PAKN_PROVINCE_CODE = env_int("PAKN_PROVINCE_CODE", 24)
 PAKN_TRACKING_PREFIX = env("PAKN_TRACKING_PREFIX", "BN")
 PAKN_SITE_NAME = env("PAKN_SITE_NAME", "Phản ánh, kiến nghị tỉnh Bắc Ninh")
+# The province's bounding box, min_lon,min_lat,max_lon,max_lat: a photo's GPS outside it is ignored
+# (a phone that travelled), and maps open on it. Default: Bắc Ninh since July 2025 (with the former
+# Bắc Giang), with a small margin.
+PAKN_PROVINCE_BOUNDS = env_bounds("PAKN_PROVINCE_BOUNDS", "105.85,20.95,107.05,21.70")
+# Map tiles (Leaflet, static/vendor/leaflet): OpenStreetMap by default; a province may use its own
+# tile server. The attribution is HTML shown on every map; keep the tile provider's required credit.
+PAKN_MAP_TILE_URL = env("PAKN_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+PAKN_MAP_ATTRIBUTION = env("PAKN_MAP_ATTRIBUTION",
+                           '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>')
+PAKN_MAP_MAX_ZOOM = env_int("PAKN_MAP_MAX_ZOOM", 19)
+# "Similar feedback nearby" on the form (GET /api/v1/feedback/nearby/).
+PAKN_NEARBY_RADIUS_M = env_int("PAKN_NEARBY_RADIUS_M", 300)
+PAKN_NEARBY_DAYS = env_int("PAKN_NEARBY_DAYS", 60)
+
+# Content-Security-Policy on every response (django-csp): scripts only from the site's own files,
+# never inline (pages pass data through data-* attributes or json_script); map tiles from the host
+# of PAKN_MAP_TILE_URL; violations reported to /csp-report/ (logged without personal data).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # blob: the form's previews of chosen photos; data: small images inlined by stylesheets;
+        # the map's tile server; photos in a bucket load from the bucket's host.
+        "img-src": [SELF, "data:", "blob:", *tile_source(PAKN_MAP_TILE_URL), *bucket_sources(
+            bucket=AWS_STORAGE_BUCKET_NAME, endpoint_url=env("AWS_S3_ENDPOINT_URL"),
+            custom_domain=env("AWS_S3_CUSTOM_DOMAIN"))],
+        "connect-src": [SELF],  # fetch and the live-update sockets (CSP3 'self' covers ws/wss)
+        "font-src": [SELF],
+        "manifest-src": [SELF],
+        "worker-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "report-uri": "/csp-report/",
+    },
+}
 
 # Working time and deadlines (see workflow/working_time.py and workflow/deadlines.py).
 PAKN_OFFICE_HOURS = env("PAKN_OFFICE_HOURS", "07:30-11:30,13:30-17:00")

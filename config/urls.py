@@ -15,13 +15,6 @@ api_v1 = [
     path("", include("notifications.api_urls")),
 ]
 
-# Errors Django raises outside a view (no such path, a bad Host, a crash): JSON in the API's shape
-# under /api/, the usual pages elsewhere.
-handler400 = "core.views.bad_request"
-handler403 = "core.views.permission_denied"
-handler404 = "core.views.page_not_found"
-handler500 = "core.views.server_error"
-
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("csp-report/", csp_report, name="csp-report"),
@@ -39,6 +32,13 @@ urlpatterns = [
     path("open311/", include("open311.urls")),
     path("", include("feedback.urls")),
 ]
+
+# Errors Django raises outside a view (no such path, a bad Host, a crash, a CSRF refusal): Vietnamese
+# pages in the site's layout, JSON in the API's shape under /api/ and /open311/.
+handler400 = "core.error_views.bad_request"
+handler403 = "core.error_views.permission_denied"
+handler404 = "core.error_views.page_not_found"
+handler500 = "core.error_views.server_error"
 
 if settings.PAKN_SERVE_MEDIA:
     # Photos on local disk go out through the privacy rule (workflow.photos): public ones to

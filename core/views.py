@@ -1,14 +1,12 @@
 """Health for the proxy and the orchestrator, readiness and metrics for operators (core.health,
-core.monitoring); the CSP violation reports; the errors Django raises outside the API's views. None
-of them needs a session, and none carries personal data."""
+core.monitoring); the CSP violation reports. None of them needs a session, and none carries personal
+data. The error pages are in ``core.error_views``."""
 import json
 import logging
 import re
 from urllib.parse import urlsplit
 
 from django.http import Http404, HttpResponse, JsonResponse
-from django.utils.translation import gettext as _
-from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -25,6 +23,15 @@ def healthz(request):
     if not health.liveness():
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", **health.report()})
+
+
+@never_cache
+def readyz(request):
+    """Readiness and what needs a look (internal, like /metrics): 503 only without a database."""
+    if not is_internal_request(request):
+        raise Http404()
+    report, serving = health.readiness()
+    return JsonResponse(report, status=200 if serving else 503, json_dumps_params={"ensure_ascii": False})
 
 
 # --- Content-Security-Policy violation reports -------------------------------------------------
@@ -84,45 +91,3 @@ def _origin_or_keyword(value):
 def _path_only(value):
     path = urlsplit(str(value or "")).path
     return re.sub(r"[^\w\-./]", "", path)[:120] or "-"
-
-
-# --- errors raised outside the API's views (no such path, a bad Host, a crash) ------------------
-
-def _api_error(message, *, code, status):
-    return JsonResponse({"message": str(message), "code": code, "fields": {}}, status=status,
-                        json_dumps_params={"ensure_ascii": False})
-
-
-def _is_api(request):
-    return request.path.startswith("/api/")
-
-
-def bad_request(request, exception):
-    if _is_api(request):
-        return _api_error(_("Yêu cầu không hợp lệ."), code="bad_request", status=400)
-    return defaults.bad_request(request, exception)
-
-
-def permission_denied(request, exception):
-    if _is_api(request):
-        return _api_error(_("Bạn không có quyền thực hiện thao tác này."), code="permission_denied", status=403)
-    return defaults.permission_denied(request, exception)
-
-
-def page_not_found(request, exception):
-    if _is_api(request):
-        return _api_error(_("Không tìm thấy."), code="not_found", status=404)
-    return defaults.page_not_found(request, exception)
-
-
-def server_error(request):
-    if _is_api(request):
-        return _api_error(_("Máy chủ gặp lỗi. Vui lòng thử lại sau."), code="server_error", status=500)
-    return defaults.server_error(request)
-@never_cache
-def readyz(request):
-    """Readiness and what needs a look (internal, like /metrics): 503 only without a database."""
-    if not is_internal_request(request):
-        raise Http404()
-    report, serving = health.readiness()
-    return JsonResponse(report, status=200 if serving else 503, json_dumps_params={"ensure_ascii": False})

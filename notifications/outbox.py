@@ -6,11 +6,15 @@ the row and marks it sent in the same transaction (``notifications.retry``).
 """
 import logging
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications import retry
 from notifications.email import send_email
+from notifications.links import with_link
 from notifications.models import OutboxChannel, OutboxMessage, OutboxStatus
 from notifications.sms import get_sms_backend
 
@@ -55,13 +59,26 @@ def outbox_deliver(*, message_id, now=None):
 
 
 def _send(message):
+    """Send one message; a citizen's private link is written in now, never stored (links.py)."""
+    fallback = _public_link(message)
+
+    def ready(text):
+        return with_link(text, message.submission, fallback=fallback)
     if message.channel == OutboxChannel.EMAIL:
-        send_email(to=message.to, subject=message.subject, text=message.body_text, html=message.body_html)
+        send_email(to=message.to, subject=message.subject, text=ready(message.body_text),
+                   html=ready(message.body_html))
     else:
         backend = get_sms_backend()
         if backend is None:  # queued before the gateway was removed: keep it, failed, for the record
             raise RuntimeError("no SMS gateway is configured (PAKN_SMS_BACKEND)")
-        backend.send(to=message.to, text=message.body_text)
+        backend.send(to=message.to, text=ready(message.body_text))
+
+
+def _public_link(message):
+    if message.submission is None:
+        return settings.PAKN_PUBLIC_BASE_URL
+    return settings.PAKN_PUBLIC_BASE_URL.rstrip("/") + reverse("feedback:public",
+                                                               args=[message.submission.tracking_code])
 
 
 def _record_success(message, now):
@@ -86,7 +103,9 @@ def outbox_forget(*, submission_id, addresses):
     addresses = [a for a in addresses if a]
     if not addresses:
         return 0
-    rows = OutboxMessage.objects.filter(to__in=addresses, dedupe_key__endswith=f":{submission_id}")
+    # Rows name their submission; older rows only in their dedupe key (…:email:<submission id>).
+    about = Q(submission_id=submission_id) | Q(dedupe_key__endswith=f":{submission_id}")
+    rows = OutboxMessage.objects.filter(about, to__in=addresses)
     rows.filter(status=OutboxStatus.PENDING).update(status=OutboxStatus.FAILED,
                                                     last_error="contact data erased before sending")
     return rows.update(to="", subject="", body_text="", body_html="")

@@ -2,10 +2,27 @@
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 
 from tests.factories import AgencyFactory, CategoryFactory, UserFactory, WardFactory, member
 from workflow.models import AgencyKind, Role
 from workflow.working_time import invalidate_calendar_cache
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request, tmp_path_factory):
+    """SQLite from a file when the session drives a browser.
+
+    The browser tests' ASGI server answers from threads of this process; an in-memory SQLite
+    database shared between threads locks whole tables and fails at once instead of waiting, a
+    file (WAL, with a busy timeout) does not. Other sessions keep the faster in-memory database.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    drives_browser = any(item.get_closest_marker("browser") for item in request.session.items)
+    if drives_browser and database["ENGINE"].endswith("sqlite3") and not database.get("TEST", {}).get("NAME"):
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 
 def pytest_configure(config):
@@ -13,6 +30,16 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """Every test starts in the site's language. The test client runs requests on the test's own
+    thread, where LocaleMiddleware leaves the request's language active: an English request must
+    not make the next test's plain gettext calls English."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -62,7 +62,8 @@ class CountingSession(requests.Session):
 def live_api(tmp_path_factory):
     env = servers.server_env(sqlite_path=tmp_path_factory.mktemp("fuzz") / "db.sqlite3", extra={
         "PAKN_SUBMISSION_RATE": "100000/minute", "PAKN_CITIZEN_ACTION_RATE": "100000/minute",
-        "PAKN_LOGIN_RATE": "100000/minute", "PAKN_LOOKUP_RATE": "100000/minute"})
+        "PAKN_LOGIN_RATE": "100000/minute", "PAKN_LOOKUP_RATE": "100000/minute",
+        "PAKN_PUBLIC_READ_RATE": "100000/minute"})
     servers.manage(["migrate", "--noinput"], env)
     data = servers.django_script(SETUP, env)
     port = servers.free_port()

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflow', '0005_submission_counter_channel_media_url'),
+        ('workflow', '0006_submission_sealed_key_and_position'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
