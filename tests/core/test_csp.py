@@ -75,6 +75,21 @@ def test_no_template_has_an_inline_script_or_event_handler():
     assert offenders == []
 
 
+def test_no_page_template_has_an_inline_style():
+    """style-src is 'self' too: a style attribute or a <style> element in a page would be refused
+    by the browser (styles set from scripts through element.style are not). Emails are not pages:
+    mail clients need their inline styles."""
+    emails = TEMPLATES / "notifications" / "email"
+    offenders = []
+    for path in TEMPLATES.rglob("*.html"):
+        if emails in path.parents:
+            continue
+        text = re.sub(r"{% comment %}.*?{% endcomment %}|{#.*?#}", "", path.read_text(), flags=re.S)
+        offenders += [f"{path.relative_to(TEMPLATES)}: {m}" for m in re.findall(r"<[^>]+\sstyle\s*=[^>]*>", text)]
+        offenders += [f"{path.relative_to(TEMPLATES)}: <style>" for _m in re.findall(r"<style\b", text)]
+    assert offenders == []
+
+
 # --- reports -------------------------------------------------------------------------------
 
 def test_a_violation_report_is_logged_without_the_key_or_the_blocked_address(client, db, caplog):
