@@ -118,23 +118,71 @@ def _refuse_other_hosts(route):
     route.abort("blockedbyclient")
 
 
+# --- the Content-Security-Policy ------------------------------------------------------------------
+# Pages run under the site's real policy in every browser test. Each context records what the
+# policy blocked (the browser's securitypolicyviolation events and its console reports), so a test
+# can assert that a page worked without breaking it, not merely that it worked.
+
+CSP_RECORDER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__paknCspViolation({
+    directive: event.effectiveDirective, blocked: event.blockedURI, sample: event.sample,
+    source: event.sourceFile, line: event.lineNumber, page: location.pathname,
+  });
+}, true);
+"""
+
+
+def record_csp_violations(context):
+    """Start recording on ``context`` (before its pages open); read with ``csp_violations``."""
+    violations = context.pakn_csp_violations = []
+    context.expose_binding("__paknCspViolation", lambda source, violation: violations.append(violation))
+    context.add_init_script(CSP_RECORDER)
+    context.on("console", lambda message: violations.append({"console": message.text, "page": message.page
+                                                              and message.page.url})
+               if "Content Security Policy" in message.text else None)
+    return context
+
+
+def csp_violations(context):
+    return list(context.pakn_csp_violations)
+
+
+def assert_no_csp_violations(context):
+    violations = csp_violations(context)
+    assert not violations, json.dumps(violations, ensure_ascii=False, indent=1)
+
+
 def new_phone_context(browser, **extra):
     """A mid-range Android phone in Vietnamese: small screen, touch, a mobile User-Agent, and no
-    way out of the machine (map tiles and any other host are refused)."""
+    way out of the machine (map tiles and any other host are refused); it records what the site's
+    Content-Security-Policy blocks."""
     context = browser.new_context(
         viewport=PHONE_VIEWPORT, device_scale_factor=2, is_mobile=True, has_touch=True,
         user_agent=PHONE_USER_AGENT, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", **extra,
     )
     context.set_default_timeout(15_000)
     context.route(lambda url: not LOCAL.match(url), _refuse_other_hosts)
-    return context
+    return record_csp_violations(context)
+
+
+def new_desktop_context(browser):
+    """An office computer's browser in Vietnamese, kept on this machine, recording CSP violations."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN",
+                                  timezone_id="Asia/Ho_Chi_Minh")
+    context.set_default_timeout(15_000)
+    context.route(lambda url: not LOCAL.match(url), _refuse_other_hosts)
+    return record_csp_violations(context)
 
 
 @pytest.fixture
 def phone_context(chromium_browser):
+    """A phone's browser for one test; the test fails if any page broke the site's CSP."""
     context = new_phone_context(chromium_browser)
     yield context
+    violations = csp_violations(context)
     context.close()
+    assert not violations, json.dumps(violations, ensure_ascii=False, indent=1)
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ import re
 import pytest
 from PIL import Image, ImageDraw
 
-from tests.browser.conftest import (assert_accessible, fits_the_screen, new_phone_context, wait_for_worker,
-                                     wait_until_remembered)
+from tests.browser.conftest import (assert_accessible, assert_no_csp_violations, fits_the_screen, new_phone_context,
+                                     wait_for_worker, wait_until_remembered)
 from feedback.services import CODE_SUFFIX_ALPHABET
 from tests.core.test_images import gps_exif
 from tests.factories import PASSWORD, CategoryFactory, make_submission
@@ -215,6 +215,9 @@ def test_the_whole_journey_on_a_phone(chromium_browser, asgi_live_server, world,
         mine.wait_for(state="hidden")
         citizen.reload()
         assert citizen.locator("#mine").is_hidden()
+        # Every step above ran under the site's Content-Security-Policy, and broke none of it.
+        assert_no_csp_violations(citizen_context)
+        assert_no_csp_violations(officer_context)
     finally:
         citizen_context.close()
         officer_context.close()

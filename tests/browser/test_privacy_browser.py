@@ -1,102 +1,96 @@
-"""Privacy and the Content-Security-Policy in a real browser (Chromium, phone viewport) against a real
-PAKN server (``python -m config.server``: the test live server would serve /media/ by itself,
-around the application, and so could not show who gets a private photo).
+"""Privacy and the Content-Security-Policy in a real browser (Chromium, phone viewport) against the
+session's ASGI server, which serves /media/ through the application's photo rule.
 
-The submitter sees their own private photo, downloads a copy of their data and erases their
-contact data by clicking the forms of their private page; a stranger's browser gets nothing for
-the photo's address; no page the citizen or an official opens breaks the site's CSP.
+The submitter sees their own private photo (on the page and in the part swapped in live), downloads a copy of their data and erases their contact data by
+clicking the forms of their private page; a stranger's browser gets nothing for the photo's
+address; and no page of the journey, the citizen's or the officials', breaks the site's CSP.
 """
+import io
 import json
 
 import pytest
+from PIL import Image, ImageDraw
 
-from tests.notifications import servers
-
-pytestmark = pytest.mark.browser
-
-SETUP = """
-import io, json
-from PIL import Image
 from core.images import process_image
 from core.photo_files import store_image_files
-from workflow.models import SubmissionPhoto
-from tests.factories import AgencyFactory, CategoryFactory, WardFactory, make_submission, member
-from tests.workflow.builders import case_in
-from types import SimpleNamespace
-from workflow.models import AgencyKind, Role, State
-contact = {"contact_name": "Trần Văn Bình", "contact_phone": "0987654321", "contact_email": "binh@example.vn"}
-province = AgencyFactory(code="ubnd-tinh", name_vi="UBND tỉnh", kind=AgencyKind.OTHER)
-reception = AgencyFactory(code="ttpvhcc", kind=AgencyKind.RECEPTION, parent=province)
-department = AgencyFactory(code="so-xd", parent=province)
-world = SimpleNamespace(province=province, department=department, other=AgencyFactory(code="so-yt", parent=province),
-                        ward=WardFactory(code="9001", name="Phường Kinh Bắc"),
-                        category=CategoryFactory(code="ha-tang", name_vi="Hạ tầng đô thị"),
-                        receptionist=member("tiepnhan", reception, Role.RECEPTION),
-                        officer=member("xuly", department, Role.OFFICER),
-                        supervisor=member("giamsat", province, Role.SUPERVISOR))
-submission = make_submission(category=world.category, key="my-private-key", publish_consent=False, **contact)
-buffer = io.BytesIO()
-Image.new("RGB", (800, 600), (120, 160, 200)).save(buffer, "JPEG")
-photo = SubmissionPhoto(submission=submission, width=800, height=600, source_format="JPEG")
-store_image_files(photo, process_image(buffer.getvalue()), written=[])
-photo.save()
-case = case_in(world, State.IN_PROGRESS, **contact)
-print(json.dumps({"code": submission.tracking_code, "image": photo.image.name, "thumbnail": photo.thumbnail.name,
-                  "case": case.pk}))
-"""
-STORED_CONTACT = """
-import json
-from workflow.models import Submission
-f = Submission.objects.get(tracking_code="{code}")
-print(json.dumps([f.contact_name, f.contact_phone, f.contact_email]))
-"""
+from tests.browser.conftest import assert_no_csp_violations, csp_violations, new_phone_context
+from tests.factories import PASSWORD, CategoryFactory, make_submission
+from workflow import services
+from workflow.actors import staff_actor
+from workflow.models import Submission, SubmissionPhoto
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+KEY = "khoa-rieng-cua-nguoi-gui-0042"
+CONTACT = {"contact_name": "Trần Văn Bình", "contact_phone": "0987654321", "contact_email": "binh@example.vn"}
+AT = {"latitude": "21.186100", "longitude": "106.076300"}
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("privacy")
-    env = servers.server_env(sqlite_path=folder / "db.sqlite3", extra={"MEDIA_ROOT": str(folder / "media")})
-    servers.manage(["migrate", "--noinput"], env)
-    data = servers.django_script(SETUP, env)
-    port = servers.free_port()
-    process = servers.start_daphne(port, env)
-    try:
-        servers.wait_until_ready(port, process)
-        yield {"url": f"http://127.0.0.1:{port}", "env": env, **data}
-    finally:
-        servers.stop(process)
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Photos the live server stores and serves go to the test's own folder, removed with it."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def add_photo(submission, *, colour=(120, 160, 200)):
+    """A stored street photo of ``submission``: public only if the submitter consented."""
+    image = Image.new("RGB", (800, 600), colour)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 420, 800, 600), fill=(90, 90, 90))
+    draw.ellipse((360, 90, 420, 140), fill=(250, 230, 120))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG")
+    photo = SubmissionPhoto(submission=submission, width=800, height=600, source_format="JPEG")
+    store_image_files(photo, process_image(buffer.getvalue()), written=[], public=submission.publish_consent)
+    photo.save()
+    return photo
 
 
 @pytest.fixture
-def page(site, phone_context):
-    page = phone_context.new_page()
-    page.base_url = site["url"]
-    yield page
-    page.close()
+def lighting(world):
+    return CategoryFactory(code="chieu-sang", name_vi="Chiếu sáng công cộng", name_en="Street lighting",
+                           kinds=["on_site"])
 
 
-def watch_csp(page):
-    """Collect the browser's own reports of anything the policy blocked."""
-    blocked = []
-    page.on("console", lambda message: blocked.append(message.text)
-            if "Content Security Policy" in message.text else None)
-    return blocked
+@pytest.fixture
+def private_lamp(world, lighting):
+    """A submission without consent to publish, with a photo, a position and contact data."""
+    submission = make_submission(category=lighting, key=KEY, title="Đèn đường hỏng trước số 12 Lý Thái Tổ",
+                                 publish_consent=False, **AT, **CONTACT)
+    add_photo(submission)
+    return submission
 
 
-def test_the_submitter_sees_their_photo_takes_a_copy_and_erases_their_contact(page, site, screenshot_dir):
-    blocked = watch_csp(page)
-    page.goto(f"{site['url']}/theo-doi/{site['code']}/?key=my-private-key")
+def shows_its_image(locator):
+    """The <img> (lazy-loaded: brought into view first) loaded real pixels, not a broken image."""
+    locator.scroll_into_view_if_needed()
+    locator.page.wait_for_function("img => img.complete", arg=locator.element_handle())
+    return locator.evaluate("img => img.naturalWidth > 0")
+
+
+def log_in(page, base_url, username):
+    page.goto(f"{base_url}/staff/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/staff/**")
+
+
+def test_the_submitter_sees_their_photo_takes_a_copy_and_erases_their_contact(phone_page, private_lamp,
+                                                                              screenshot_dir):
+    page = phone_page
+    page.goto(f"{page.base_url}/theo-doi/{private_lamp.tracking_code}/?key={KEY}")
     thumbnail = page.locator(".case-summary .photos img").first
     thumbnail.wait_for()
     page.wait_for_load_state("networkidle")
-    assert thumbnail.evaluate("img => img.complete && img.naturalWidth > 0")  # the signed link opened it
-    assert "my-private-key" not in thumbnail.get_attribute("src")
+    assert shows_its_image(thumbnail)  # the signed link opened it
+    assert KEY not in thumbnail.get_attribute("src") and "?t=" in thumbnail.get_attribute("src")
 
     page.click("#personal-data > summary")
     with page.expect_download() as download:
         page.get_by_role("button", name="Tải về dữ liệu của tôi (JSON)").click()
     copy = json.loads(download.value.path().read_text())
-    assert (copy["tracking_code"], copy["contact"]["phone"]) == (site["code"], "0987654321")
+    assert (copy["tracking_code"], copy["contact"]["phone"]) == (private_lamp.tracking_code, "0987654321")
 
     page.check("#id_erase_confirm")
     page.screenshot(path=str(screenshot_dir / "citizen-personal-data.png"), full_page=True)
@@ -104,33 +98,102 @@ def test_the_submitter_sees_their_photo_takes_a_copy_and_erases_their_contact(pa
     page.locator("#contact-erased").wait_for()
     assert "Đã xoá họ tên, số điện thoại và email của bạn." in page.locator(".messages").inner_text()
     assert "0987654321" not in page.content()
-    assert servers.django_script(STORED_CONTACT.format(code=site["code"]), site["env"]) == ["", "", ""]
-    assert blocked == []
+    stored = Submission.objects.get(pk=private_lamp.pk)
+    assert (stored.contact_name, stored.contact_phone, stored.contact_email) == ("", "", "")
+    assert stored.key_matches(KEY)  # the private link still opens the page
 
 
-def test_a_strangers_browser_gets_nothing_for_the_private_photos_address(page, site):
-    for name in (site["image"], site["thumbnail"]):
-        assert page.request.get(f"{site['url']}/media/{name}").status == 404  # with the browser's cookies: none
-    public = page.goto(f"{site['url']}/phan-anh/{site['code']}/")
-    assert public.status == 200 and site["thumbnail"] not in page.content()
+def test_a_strangers_browser_gets_nothing_for_the_private_photos_address(phone_page, private_lamp):
+    page = phone_page
+    photo = private_lamp.photos.get()
+    for name in (photo.image.name, photo.thumbnail.name):
+        assert page.request.get(f"{page.base_url}/media/{name}").status == 404  # with the browser's cookies: none
+    public = page.goto(f"{page.base_url}/phan-anh/{private_lamp.tracking_code}/")
+    assert public.status == 200 and photo.thumbnail.name not in page.content()
 
 
-def test_no_page_breaks_the_content_security_policy(page, site):
-    blocked = watch_csp(page)
-    for path in ("/", "/gui/", "/tra-cuu/", f"/phan-anh/{site['code']}/", "/ngoai-tuyen/", "/api/docs/",
-                 "/admin/login/", "/staff/login/"):
-        response = page.goto(site["url"] + path)
-        page.wait_for_load_state("networkidle")
-        assert response.status == 200, path
-        assert "script-src 'self'" in response.headers["content-security-policy"], path
-        if path == "/api/docs/":
-            page.locator(".swagger-ui .info").wait_for()  # the docs started from their script file
-    page.fill("#id_username", "giamsat")
-    page.fill("#id_password", "test-pass-2026")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{site['url']}/staff/**")
-    for path in ("/staff/", f"/staff/cases/{site['case']}/", "/dashboard/", "/notifications/"):
-        response = page.goto(site["url"] + path)
-        page.wait_for_load_state("networkidle")
-        assert response.status == 200, path
-    assert blocked == [], blocked
+def test_no_page_of_the_journey_breaks_the_content_security_policy(
+        chromium_browser, asgi_live_server, world, lighting, private_lamp, tmp_path, screenshot_dir):
+    """Home, the form with its map, the private page (and its live part), the public page, the
+    staff inbox, the staff case page and the dashboard, used as people use them, under the real
+    policy; map tiles are asked for (and refused by the test, after the policy let them go)."""
+    base = asgi_live_server.url
+    services.case_route(case=private_lamp.case, actor=staff_actor(world.receptionist), agency=world.department)
+    shared = make_submission(category=lighting, title="Đèn đường tắt cả dãy phố", publish_consent=True, **AT)
+    add_photo(shared, colour=(200, 120, 80))
+    citizen_context, officer_context = new_phone_context(chromium_browser), new_phone_context(chromium_browser)
+    tiles = []
+    citizen_context.route("https://tile.openstreetmap.org/**", lambda route: (tiles.append(route.request.url),
+                                                                             route.abort("blockedbyclient")))
+    citizen, officer = citizen_context.new_page(), officer_context.new_page()
+    try:
+        for path in ("/", "/tra-cuu/", "/ngoai-tuyen/", "/api/docs/", "/admin/login/"):
+            response = citizen.goto(base + path)
+            citizen.wait_for_load_state("networkidle")
+            assert response.status == 200, path
+            assert "script-src 'self'" in response.headers["content-security-policy"], path
+            if path == "/api/docs/":
+                citizen.locator(".swagger-ui .info").wait_for()  # the docs started from their script file
+
+        # The form: a pin dropped on the map, a photo previewed, similar cases fetched nearby.
+        citizen.goto(f"{base}/gui/")
+        citizen.get_by_label("Hiện trường").check()
+        citizen.select_option("#id_category", "chieu-sang")
+        citizen.locator("#location-map.leaflet-container").click(position={"x": 180, "y": 120})
+        citizen.wait_for_function("document.querySelector('#id_latitude').value !== ''")
+        photo = tmp_path / "den.jpg"
+        Image.new("RGB", (1200, 900), (90, 120, 160)).save(photo, "JPEG")
+        citizen.set_input_files("#id_photos", str(photo))
+        citizen.wait_for_selector("#photo-previews li img")
+        citizen.context.grant_permissions(["geolocation"])
+        citizen.context.set_geolocation({"latitude": 21.1862, "longitude": 106.0763, "accuracy": 10})
+        citizen.get_by_role("button", name="Dùng vị trí của tôi").click()
+        citizen.locator("#nearby").wait_for()
+        assert tiles  # the policy let the map ask its tile server
+        citizen.screenshot(path=str(screenshot_dir / "csp-form-with-map.png"), full_page=True)
+
+        # The private page: its map and its private photo through a signed link.
+        citizen.goto(f"{base}/theo-doi/{private_lamp.tracking_code}/?key={KEY}")
+        citizen.locator(".map-case.leaflet-container").wait_for()
+        first_thumbnail = citizen.locator("#private-live .photos img").first
+        citizen.wait_for_load_state("networkidle")
+        assert shows_its_image(first_thumbnail)
+        citizen.evaluate("document.querySelector('#private-live .photos img').dataset.before = '1'")
+        citizen.screenshot(path=str(screenshot_dir / "csp-private.png"), full_page=True)
+
+        # The officials' pages; the officer's action reaches the citizen's page live.
+        log_in(officer, base, "xuly")
+        for path in ("/staff/", f"/staff/cases/{private_lamp.case_id}/", "/dashboard/", "/notifications/"):
+            response = officer.goto(base + path)
+            officer.wait_for_load_state("networkidle")
+            assert response.status == 200, path
+        officer.goto(f"{base}/staff/cases/{private_lamp.case_id}/")
+        assert shows_its_image(officer.locator(".photos img").first)  # staff who may see the case
+        officer.click('form[data-action="accept"] button[type=submit]')
+        officer.wait_for_selector(".messages")
+        citizen.locator("#private-live .badge.state-in_progress").wait_for()
+        swapped = citizen.locator("#private-live .photos img").first
+        assert swapped.get_attribute("data-before") is None  # the live part was swapped in
+        assert shows_its_image(swapped)
+        citizen.screenshot(path=str(screenshot_dir / "csp-private-live.png"), full_page=True)
+
+        # The public page of a case shared with consent: its photo and map.
+        citizen.goto(f"{base}/phan-anh/{shared.tracking_code}/")
+        citizen.locator(".map-case.leaflet-container").wait_for()
+        citizen.wait_for_load_state("networkidle")
+        assert shows_its_image(citizen.locator(".photos img").first)
+
+        assert_no_csp_violations(citizen_context)
+        assert_no_csp_violations(officer_context)
+        # The recorder is live: a picture from a host the policy does not name is reported.
+        citizen.evaluate("""() => { const img = document.createElement("img");
+            img.src = "https://photos.example.org/x.png"; document.body.append(img); }""")
+        for _ in range(50):  # the report comes back from the browser a moment later
+            reported = [v["directive"] for v in csp_violations(citizen_context) if "directive" in v]
+            if reported:
+                break
+            citizen.wait_for_timeout(100)
+        assert reported == ["img-src"]
+    finally:
+        citizen_context.close()
+        officer_context.close()

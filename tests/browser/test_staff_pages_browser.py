@@ -12,7 +12,8 @@ from PIL import Image, ImageDraw
 
 from core.images import process_image
 from notifications.models import OutboxMessage
-from tests.browser.conftest import LOCAL, SCREENSHOTS, assert_accessible, fits_the_screen, new_phone_context
+from tests.browser.conftest import (SCREENSHOTS, assert_accessible, csp_violations, fits_the_screen, new_desktop_context,
+                                     new_phone_context)
 from tests.factories import PASSWORD, make_submission
 from workflow import services
 from workflow.actors import staff_actor
@@ -27,22 +28,23 @@ def server(asgi_live_server):
     return asgi_live_server
 
 
-@pytest.fixture
-def phone(chromium_browser, server):
-    context = new_phone_context(chromium_browser)
+def _page_in(context):
+    """A page of ``context``; the test fails if any page it opened broke the site's CSP."""
     page = context.new_page()
     yield page
+    violations = csp_violations(context)
     context.close()
+    assert not violations, violations
+
+
+@pytest.fixture
+def phone(chromium_browser, server):
+    yield from _page_in(new_phone_context(chromium_browser))
 
 
 @pytest.fixture
 def desktop(chromium_browser, server):
-    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN",
-                                           timezone_id="Asia/Ho_Chi_Minh")
-    context.route(lambda url: not LOCAL.match(url), lambda route: route.abort("blockedbyclient"))
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from _page_in(new_desktop_context(chromium_browser))
 
 
 @pytest.fixture
