@@ -1,20 +1,26 @@
-// The private case page: copy the private link with one tap.
-for (const button of document.querySelectorAll("[data-copy]")) {
-  const input = document.querySelector(button.dataset.copy);
-  if (!input) continue;
-  button.hidden = false;
-  const label = button.textContent;
-  button.addEventListener("click", async () => {
-    try {
-      await navigator.clipboard.writeText(input.value);
-    } catch {
-      input.select();
-      document.execCommand("copy");
-    }
-    button.textContent = button.dataset.done;
-    setTimeout(() => { button.textContent = label; }, 2500);
-  });
+// The private case page: copy the private link with one tap (the buttons come back with the
+// part of the page that live updates swap in, so they are set up again each time).
+function setUpCopyButtons(root) {
+  for (const button of root.querySelectorAll("[data-copy]")) {
+    const input = document.querySelector(button.dataset.copy);
+    if (!input) continue;
+    button.hidden = false;
+    const label = button.textContent;
+    button.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(input.value);
+      } catch {
+        input.select();
+        document.execCommand("copy");
+      }
+      button.textContent = button.dataset.done;
+      setTimeout(() => { button.textContent = label; }, 2500);
+    });
+  }
 }
+
+setUpCopyButtons(document);
+document.addEventListener("pakn:updated", (event) => setUpCopyButtons(event.detail?.root || document));
 
 // "Phản ánh của tôi": this device remembers the case and its private link (never sent anywhere).
 const root = document.getElementById("private-case");
