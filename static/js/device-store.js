@@ -10,8 +10,11 @@
   var DB_VERSION = 1;
   var CHANNEL = "pakn-device";
   var LOCK = "pakn-outbox";
-  // The offline worker keeps the private pages opened here in this cache (sw.js).
+  // The offline worker keeps the private pages opened here in this cache (sw.js), with the photos
+  // each shows (their signed links, as the kept page has them), so a kept page reads whole offline.
   var PAGES_CACHE = "pakn-pages-v1";
+  var MEDIA_PREFIX = "/media/";  // settings.MEDIA_URL (photos on the site's own disk)
+  var SHOWN_PHOTO = /\ssrc="(\/media\/[^"]+)"/g;
 
   function open() {
     return new Promise(function (resolve, reject) {
@@ -145,6 +148,31 @@
     return flushUnlocked();
   }
 
+  // The photos a page's HTML shows from the site's own disk (the thumbnails, not the full images
+  // behind their links), as the URLs the page asks for.
+  function photosShown(html) {
+    var urls = [];
+    var match;
+    SHOWN_PHOTO.lastIndex = 0;
+    while ((match = SHOWN_PHOTO.exec(html || ""))) urls.push(match[1].replace(/&amp;/g, "&"));
+    return urls;
+  }
+
+  // Remove every kept copy of the private page at `path`, and the photos kept with it.
+  function dropKeptPage(cache, path) {
+    return cache.keys().then(function (requests) {
+      var copies = requests.filter(function (request) { return new URL(request.url).pathname === path; });
+      return Promise.all(copies.map(function (request) {
+        return cache.match(request)
+          .then(function (response) { return response ? response.text() : ""; })
+          .then(function (html) {
+            return Promise.all(photosShown(html).map(function (url) { return cache.delete(url); }));
+          })
+          .then(function () { return cache.delete(request); });
+      }));
+    });
+  }
+
   scope.PaknDevice = {
     outbox: function () { return all("outbox"); },
     queue: function (item) { return put("outbox", item).then(function () { announce({ type: "queued", id: item.id }); }); },
@@ -157,18 +185,19 @@
         });
       });
     },
-    // Take a case off this device: its entry and the copy of its private page the worker kept.
+    // Take a case off this device: its entry and the copy of its private page the worker kept,
+    // with that page's photos.
     forget: function (code) {
       var path = "/theo-doi/" + encodeURIComponent(code) + "/";
       var dropPages = !scope.caches ? Promise.resolve() : scope.caches.open(PAGES_CACHE).then(function (cache) {
-        return cache.keys().then(function (requests) {
-          return Promise.all(requests.filter(function (request) { return new URL(request.url).pathname === path; })
-            .map(function (request) { return cache.delete(request); }));
-        });
+        return dropKeptPage(cache, path);
       });
       return Promise.all([remove("mine", code), dropPages]);
     },
     PAGES_CACHE: PAGES_CACHE,
+    MEDIA_PREFIX: MEDIA_PREFIX,
+    photosShown: photosShown,
+    dropKeptPage: dropKeptPage,
     flushOutbox: flushOutbox,
     listen: listen,
     SYNC_TAG: "pakn-outbox",

@@ -1,7 +1,8 @@
 // The offline worker. It keeps:
 // - the app's shell (styles, scripts, the map library, icons), the home page and the submission
 //   form, so the form opens and can be filled without a network;
-// - every private case page the citizen opened, so their case stays readable offline;
+// - every private case page the citizen opened, with the photos it shows, so their case stays
+//   readable offline (a newer visit replaces the copy; "Xóa khỏi máy này" removes it);
 // and it sends the submissions queued on the device (device-store.js) when the network returns
 // (Background Sync; the pages also try when they see the network come back).
 // It never answers a POST from a cache: a submission is sent for real, or waits in the outbox.
@@ -40,13 +41,24 @@ function cacheFor(url) {
   return null;
 }
 
-async function navigate(request, url) {
+// A private page replaces its earlier copy, and its photos are fetched now (their signed links
+// expire; the kept page keeps the links it was given). A photo that cannot be fetched is left out.
+async function keepPrivatePage(url, response) {
+  const cache = await caches.open(PAGES);
+  const html = await response.clone().text();
+  await self.PaknDevice.dropKeptPage(cache, url.pathname);
+  await cache.put(pageKey(url), response);
+  await Promise.all(self.PaknDevice.photosShown(html).map((photo) => cache.add(photo).catch(() => {})));
+}
+
+async function navigate(event, request, url) {
   const store = cacheFor(url);
   try {
     const response = await fetch(request);
     if (store && response.status === 200 && response.type === "basic") {
       const copy = response.clone();
-      caches.open(store).then((cache) => cache.put(pageKey(url), copy));
+      event.waitUntil(store === PAGES ? keepPrivatePage(url, copy)
+        : caches.open(store).then((cache) => cache.put(pageKey(url), copy)));
     }
     return response;
   } catch (error) {
@@ -61,7 +73,13 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
-    event.respondWith(navigate(request, url));
+    event.respondWith(navigate(event, request, url));
+    return;
+  }
+  if (url.pathname.startsWith(self.PaknDevice.MEDIA_PREFIX)) {
+    // A photo: from the network (which checks who may see it), or the copy kept with a private page.
+    event.respondWith(fetch(request).catch(() => caches.match(request, { cacheName: PAGES, ignoreVary: true })
+      .then((kept) => kept || Response.error())));
     return;
   }
   if (SHELL.includes(url.pathname)) {

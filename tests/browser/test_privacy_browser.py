@@ -1,7 +1,8 @@
 """Privacy and the Content-Security-Policy in a real browser (Chromium, phone viewport) against the
 session's ASGI server, which serves /media/ through the application's photo rule.
 
-The submitter sees their own private photo (on the page and in the part swapped in live), downloads a copy of their data and erases their contact data by
+The submitter sees their own private photo (on the page, in the part swapped in live, and on the
+copy kept for offline reading), downloads a copy of their data and erases their contact data by
 clicking the forms of their private page; a stranger's browser gets nothing for the photo's
 address; and no page of the journey, the citizen's or the officials', breaks the site's CSP.
 """
@@ -13,7 +14,8 @@ from PIL import Image, ImageDraw
 
 from core.images import process_image
 from core.photo_files import store_image_files
-from tests.browser.conftest import assert_no_csp_violations, csp_violations, new_phone_context
+from tests.browser.conftest import (assert_no_csp_violations, csp_violations, new_phone_context, wait_for_worker,
+                                     wait_until_remembered)
 from tests.factories import PASSWORD, CategoryFactory, make_submission
 from workflow import services
 from workflow.actors import staff_actor
@@ -110,6 +112,31 @@ def test_a_strangers_browser_gets_nothing_for_the_private_photos_address(phone_p
         assert page.request.get(f"{page.base_url}/media/{name}").status == 404  # with the browser's cookies: none
     public = page.goto(f"{page.base_url}/phan-anh/{private_lamp.tracking_code}/")
     assert public.status == 200 and photo.thumbnail.name not in page.content()
+
+
+def test_a_private_page_kept_for_offline_reading_keeps_its_photos(phone_page, phone_context, private_lamp,
+                                                                  screenshot_dir):
+    page = phone_page
+    page.goto(f"{page.base_url}/")
+    wait_for_worker(page)
+    page.goto(f"{page.base_url}/theo-doi/{private_lamp.tracking_code}/?key={KEY}")  # opened once, online
+    page.locator(".case-summary .photos img").first.wait_for()
+    wait_until_remembered(page, private_lamp.tracking_code)
+    page.wait_for_function("""() => caches.open("pakn-pages-v1").then(cache => cache.keys())
+        .then(keys => keys.some(request => new URL(request.url).pathname.startsWith("/media/")))""")
+    phone_context.set_offline(True)
+    try:
+        page.goto(f"{page.base_url}/theo-doi/{private_lamp.tracking_code}/?key={KEY}")
+        assert page.locator("#offline-banner").is_visible()
+        assert shows_its_image(page.locator(".case-summary .photos img").first)
+        page.screenshot(path=str(screenshot_dir / "private-offline-photo.png"), full_page=True)
+        page.goto(f"{page.base_url}/")  # taken off the device: the page and its photos go
+        page.locator("#mine").get_by_role("button", name=f"Xóa khỏi máy này: {private_lamp.tracking_code}").click()
+        page.locator("#mine").wait_for(state="hidden")
+        assert page.evaluate("""() => caches.open("pakn-pages-v1").then(cache => cache.keys())
+            .then(keys => keys.map(request => new URL(request.url).pathname))""") == []
+    finally:
+        phone_context.set_offline(False)
 
 
 def test_no_page_of_the_journey_breaks_the_content_security_policy(
