@@ -1,4 +1,14 @@
-"""Per-client-address limits, one budget whether a client uses the API or the pages."""
+"""Per-client-address limits, one budget whether a client uses the API or the pages.
+
+The scopes and their rates are declared in ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``. Public
+reads have two budgets because they guard against different things:
+
+- ``lookups`` (``PAKN_LOOKUP_RATE``, tight): reads that name a case by its tracking code (the public
+  page, its API and the lookup form share it), so codes cannot be guessed faster through one door
+  than another;
+- ``public_reads`` (``PAKN_PUBLIC_READ_RATE``, generous): reads by place (the nearby search the form
+  makes as the pin moves), which name no case and only list what is already public.
+"""
 from types import SimpleNamespace
 
 from rest_framework.settings import api_settings

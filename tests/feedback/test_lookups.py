@@ -77,3 +77,13 @@ def test_guesses_count_against_the_budget_like_hits(world, client, lookup_budget
     for number in range(3):
         assert client.get(f"/api/v1/feedback/BN-2611-{number:04d}-22/").status_code == 404
     assert client.get("/api/v1/feedback/BN-2611-0004-22/").status_code == 429
+
+
+def test_searching_nearby_spends_its_own_budget_not_the_lookups(world, client, settings, lookup_budget):
+    """Moving the form's pin is not guessing codes: the two public budgets are counted apart."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "public_reads": "2/minute"}}
+    code = make_submission(category=world.category, tracking_code="BN-2611-0042-K7", publish_consent=True).tracking_code
+    near = {"latitude": "21.1861", "longitude": "106.0763"}
+    assert [client.get("/api/v1/feedback/nearby/", near).status_code for _ in range(3)] == [200, 200, 429]
+    assert [client.get(f"/api/v1/feedback/{code}/").status_code for _ in range(4)] == [200, 200, 200, 429]
