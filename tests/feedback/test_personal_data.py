@@ -89,6 +89,34 @@ def test_the_outbox_forgets_the_erased_addresses(world, settings):
     assert OutboxMessage.objects.filter(to="lan@example.vn", dedupe_key__endswith=f":{other.pk}").exists()
 
 
+def test_erasing_keeps_the_private_link_and_empties_the_messages_that_carry_it(world, settings):
+    """The sealed key is not contact data: the submitter still follows the case by their link. The
+    outbox rows written for them (linked to the submission, the link only as a placeholder) lose
+    their address and text, and one still waiting is never sent."""
+    from feedback.services import private_link, seal_private_key
+    from notifications.intents import intents_sweep
+    from notifications.links import PRIVATE_LINK
+    from notifications.models import OutboxStatus
+
+    settings.PAKN_CONTACT_RETENTION_DAYS = 30
+    closed = ended(world, State.CLOSED, days_ago=40)
+    Submission.objects.filter(pk=closed.pk).update(
+        private_key_sealed=seal_private_key(closed.tracking_code, "private-key"))  # as intake seals it
+    intents_sweep()
+    mine = OutboxMessage.objects.filter(submission=closed)
+    assert mine.filter(channel="email", body_text__contains=PRIVATE_LINK).exists()
+    waiting = mine.first()
+    OutboxMessage.objects.filter(pk=waiting.pk).update(status=OutboxStatus.PENDING)
+
+    assert erase_expired_contacts() == 1
+    closed = reload(closed)
+    assert private_link(closed).endswith(f"/theo-doi/{closed.tracking_code}/?key=private-key")
+    assert closed.key_matches("private-key")
+    assert mine.count() >= 2 and not mine.exclude(to="").exists() and not mine.exclude(body_text="").exists()
+    assert not mine.exclude(body_html="").exists() and not mine.exclude(subject="").exists()
+    assert OutboxMessage.objects.get(pk=waiting.pk).status == OutboxStatus.FAILED
+
+
 # --- on request, from the private page ---------------------------------------------------------
 
 @pytest.fixture
