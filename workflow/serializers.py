@@ -35,11 +35,17 @@ class PhotoSerializer(serializers.Serializer):
 
 
 class CasePageSerializer(serializers.ListSerializer):
-    """Works out the time left for the whole page at once (see ``selectors.time_left_by_case``)."""
+    """Works out what a page shows for the whole page at once: the time left
+    (``selectors.time_left_by_case``), the tracking codes (one query of values) and the available
+    transitions (once per distinct set of inputs)."""
 
     def to_representation(self, data):
         cases = list(data.all() if hasattr(data, "all") else data)
-        self.context["time_left"] = selectors.time_left_by_case(cases, self.context.get("now") or timezone.now())
+        now = self.context.get("now") or timezone.now()
+        self.context["time_left"] = selectors.time_left_by_case(cases, now)
+        self.context["submissions"] = selectors.submissions_by_case([case.pk for case in cases])
+        if "actor" in self.context:
+            self.context["transitions"] = selectors.available_transitions_by_case(cases, self.context["actor"], now)
         return super().to_representation(cases)
 
 
@@ -72,8 +78,15 @@ class CaseListSerializer(serializers.Serializer):
         # Straight from the enum: Model.get_FOO_display hashes the whole lazy choices list per call.
         return str(State(case.state).label)
 
+    def _submissions(self, case):
+        """(tracking code, device class) of each submission, oldest first."""
+        page = self.context.get("submissions")
+        if page is not None and case.pk in page:
+            return page[case.pk]
+        return [(s.tracking_code, s.device_class) for s in case.submissions.all()]
+
     def get_tracking_codes(self, case) -> list[str]:
-        return [s.tracking_code for s in case.submissions.all()]
+        return [code for code, _device in self._submissions(case)]
 
     @extend_schema_field(OpenApiTypes.DOUBLE)
     def get_time_left_hours(self, case):
@@ -86,12 +99,15 @@ class CaseListSerializer(serializers.Serializer):
         return deadlines.is_overdue(case, self._now)
 
     def get_available_transitions(self, case) -> list[str]:
+        page = self.context.get("transitions")
+        if page is not None and case.pk in page:
+            return page[case.pk]
         return selectors.available_transitions(case, self.context["actor"])
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_device_class(self, case):
-        first = next(iter(case.submissions.all()), None)
-        return first.device_class if first else None
+        first = next(iter(self._submissions(case)), None)
+        return first[1] if first else None
 
 
 class SubmissionSerializer(serializers.Serializer):
