@@ -3,7 +3,9 @@
 Close codes (sent after accepting, so a browser sees them): 4401 not signed in, 4403 signed in but
 holding no role, 4404 no such submission or a wrong private key.
 """
+import json
 from collections import deque
+from functools import lru_cache
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -13,7 +15,7 @@ from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from notifications import groups as g
-from notifications.monitoring import open_sockets
+from notifications.monitoring import loop_lag, open_sockets
 from workflow import gate
 from workflow.models import State
 
@@ -35,9 +37,23 @@ def scope_language(scope):
     return settings.LANGUAGE_CODE
 
 
+@lru_cache(maxsize=64)
 def state_label(state, language):
     with translation.override(language):
         return str(State(state).label)
+
+
+@lru_cache(maxsize=256)
+def _change_text(items, language):
+    payload = {k: v for k, v in items if k != "event_id"}
+    payload["state_label"] = state_label(payload["state"], language)
+    return json.dumps(payload)
+
+
+def change_text(message, language):
+    """The JSON a socket reading ``language`` receives for a ``case.changed`` message: encoded once
+    per message and language in this process, however many of its sockets are in the group."""
+    return _change_text(tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in message.items()), language)
 
 
 class _GroupsConsumer(AsyncJsonWebsocketConsumer):
@@ -51,6 +67,7 @@ class _GroupsConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(name, self.channel_name)
         open_sockets[self.socket_kind] += 1
         self.counted = True
+        loop_lag.ensure_watching()
 
     async def disconnect(self, code):
         if self.counted:
@@ -100,9 +117,7 @@ class InboxConsumer(_GroupsConsumer):
         if key in self.seen:
             return
         self.seen.append(key)
-        payload = {k: v for k, v in message.items() if k != "event_id"}
-        payload["state_label"] = state_label(message["state"], self.language)
-        await self.send_json(payload)
+        await self.send(text_data=change_text(message, self.language))
 
     async def notification(self, message):
         await self.send_json(message)
