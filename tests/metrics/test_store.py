@@ -142,3 +142,14 @@ def test_percentiles_from_hour_histograms_are_within_half_an_hour(seed):
     for fraction in (0.5, 0.9, 0.0, 1.0):
         estimate = from_hour_histogram(histogram, fraction)
         assert abs(estimate - exact_percentile(values, fraction)) <= HISTOGRAM_ERROR_HOURS * 3600
+
+
+def test_dashboard_states_the_error_of_medians_read_from_the_store(client, march, world):
+    from tests.factories import PASSWORD
+
+    assert client.login(username=world.receptionist.username, password=PASSWORD)
+    page = client.get("/dashboard/?from=2026-03-01&to=2026-03-31").content.decode()
+    assert "sai số tối đa" not in page  # computed from every value: exact
+    store.rebuild()
+    page = client.get("/dashboard/?from=2026-03-01&to=2026-03-31").content.decode()
+    assert "sai số tối đa ±0,5 giờ" in page
