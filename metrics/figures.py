@@ -9,11 +9,11 @@ computation behind the stored rows, their rebuild, their check, and the current 
 from collections import Counter
 from datetime import timedelta
 
-from django.db.models import Count, F, IntegerField, Q, Sum
+from django.db.models import Count, F, IntegerField, Q, Sum, Value
 from django.db.models.functions import TruncDate
 
 from core.devices import DeviceClass
-from metrics.models import COUNTERS, DURATIONS, NO_AGENCY
+from metrics.models import COUNTERS, DURATIONS, EVERY_AGENCY, NO_AGENCY
 from workflow.actors import STAFF
 from workflow.models import RESPONDED_STATES, Case, CaseEvent, Rating, State, Submission
 from workflow.working_time import LOCAL_TZ
@@ -92,7 +92,9 @@ def _q_value(field):
 
 
 def _keys(by_day, time_field, agency_field):
-    keys = {"a": F(agency_field)}
+    # Without agencies every row falls in one group (a constant is never grouped on): no join from
+    # an event or a submission to its case just to learn the agency.
+    keys = {"a": F(agency_field) if agency_field else Value(EVERY_AGENCY, output_field=IntegerField())}
     if by_day:
         keys["d"] = TruncDate(time_field, tzinfo=LOCAL_TZ)
     return keys
@@ -107,20 +109,22 @@ def no_scope(prefix=""):
     return Q()
 
 
-def figures_from_rows(*, start, end, cases=no_scope, by_day=True):
+def figures_from_rows(*, start, end, cases=no_scope, by_day=True, by_agency=True):
     """``{(local day, agency key): Figures}`` (or ``{agency key: Figures}`` without ``by_day``) for
     what happened in ``[start, end)``, over the cases matching ``cases(prefix)`` (a Q over cases
-    reached through ``prefix``, as ``metrics.scope.case_conditions`` builds). Seven grouped
-    queries, whatever the number of rows."""
+    reached through ``prefix``, as ``metrics.scope.case_conditions`` builds). Without
+    ``by_agency`` everything is one group, ``EVERY_AGENCY``. Seven grouped queries, whatever the
+    number of rows."""
     result = {}
 
     def at(row):
         return result.setdefault(_key(row, by_day), Figures())
 
-    _case_counters(at, start, end, cases, by_day)
-    _case_histograms(at, start, end, cases, by_day)
-    _submission_counters(at, start, end, cases, by_day)
-    _staff_action_counters(at, start, end, cases, by_day)
+    case_agency, linked_agency = ("agency_id", "case__agency_id") if by_agency else (None, None)
+    _case_counters(at, start, end, cases, by_day, case_agency)
+    _case_histograms(at, start, end, cases, by_day, case_agency)
+    _submission_counters(at, start, end, cases, by_day, linked_agency)
+    _staff_action_counters(at, start, end, cases, by_day, linked_agency)
     return {key: figures for key, figures in result.items() if not figures.is_empty()}
 
 
@@ -128,7 +132,7 @@ def _period_cases(start, end, cases):
     return Case.objects.filter(cases(""), submitted_at__gte=start, submitted_at__lt=end).order_by()
 
 
-def _case_counters(at, start, end, cases, by_day):
+def _case_counters(at, start, end, cases, by_day, agency):
     aggregates = {
         "cases": Count("pk"),
         "answered": Count("pk", filter=ANSWERED),
@@ -139,16 +143,16 @@ def _case_counters(at, start, end, cases, by_day):
     for name, column in DURATION_COLUMNS.items():
         aggregates[f"{name}_n"] = Count(column())
         aggregates[f"{name}_sum"] = Sum(column())
-    rows = _period_cases(start, end, cases).values(**_keys(by_day, "submitted_at", "agency_id")).annotate(**aggregates)
+    rows = _period_cases(start, end, cases).values(**_keys(by_day, "submitted_at", agency)).annotate(**aggregates)
     for row in rows:
         at(row).counts.update({name: row[name] or 0 for name in aggregates})
 
 
-def _case_histograms(at, start, end, cases, by_day):
+def _case_histograms(at, start, end, cases, by_day, agency):
     for name, column in DURATION_COLUMNS.items():
         hour = column() / HOUR  # integer division of non-negative seconds: the whole hour
         rows = (_period_cases(start, end, cases).annotate(h=_as_int(hour)).filter(h__isnull=False)
-                .values("h", **_keys(by_day, "submitted_at", "agency_id")).annotate(n=Count("pk")))
+                .values("h", **_keys(by_day, "submitted_at", agency)).annotate(n=Count("pk")))
         for row in rows:
             at(row).histograms[name][int(row["h"])] += row["n"]
 
@@ -159,10 +163,10 @@ def _as_int(expression):
     return ExpressionWrapper(expression, output_field=IntegerField())
 
 
-def _submission_counters(at, start, end, cases, by_day):
+def _submission_counters(at, start, end, cases, by_day, agency):
     counted = Q(device_class=MOBILE) & ~Q(case__state=State.WITHDRAWN)
     rows = (Submission.objects.filter(cases("case__"), submitted_at__gte=start, submitted_at__lt=end)
-            .order_by().values(**_keys(by_day, "submitted_at", "case__agency_id"))
+            .order_by().values(**_keys(by_day, "submitted_at", agency))
             .annotate(submissions=Count("pk"), mobile_submissions=Count("pk", filter=Q(device_class=MOBILE)),
                       indicator_denominator=Count("pk", filter=counted),
                       indicator_numerator=Count("pk", filter=counted & Q(case__state__in=RESPONDED_STATES))))
@@ -171,10 +175,10 @@ def _submission_counters(at, start, end, cases, by_day):
                                ("submissions", "mobile_submissions", "indicator_denominator", "indicator_numerator")})
 
 
-def _staff_action_counters(at, start, end, cases, by_day):
+def _staff_action_counters(at, start, end, cases, by_day, agency):
     rows = (CaseEvent.objects.filter(cases("case__"), actor_kind=STAFF, created_at__gte=start,
                                      created_at__lt=end)
-            .order_by().values(**_keys(by_day, "created_at", "case__agency_id"))
+            .order_by().values(**_keys(by_day, "created_at", agency))
             .annotate(staff_actions=Count("pk"), mobile_staff_actions=Count("pk", filter=Q(device_class=MOBILE))))
     for row in rows:
         at(row).counts.update({"staff_actions": row["staff_actions"], "mobile_staff_actions": row["mobile_staff_actions"]})
