@@ -5,7 +5,7 @@
     ... --json                                                   # one JSON object as the last line
 
 Generates N cases and their submissions (and one staff action per case that was acted on) over
-the last 24 months, straight into the tables in batches (COPY on PostgreSQL, executemany on
+the last ``--history-months`` (default 24) months, straight into the tables in batches (COPY on PostgreSQL, executemany on
 SQLite): the bench data bypasses the workflow services (running a million cases through them
 would take hours), so states, timestamps and stored durations are drawn to look like real
 traffic. Data is kept between runs when the case count matches (``--fresh`` regenerates). Since
@@ -37,7 +37,6 @@ sys.path.insert(0, str(ROOT))
 from bench.common import ensure_postgres_database  # noqa: E402
 
 BATCH = 5000
-MONTHS_OF_DATA = 24
 STATES = [  # (state, weight): a province some years in, most cases handled
     ("closed", 46), ("answered", 18), ("rejected", 6), ("in_progress", 8), ("assigned", 4), ("submitted", 5),
     ("needs_info", 2), ("pending_approval", 2), ("withdrawn", 5), ("merged", 4),
@@ -54,6 +53,8 @@ def parse_args():
     parser.add_argument("--database", help="PostgreSQL database name (default: from $DATABASE_URL or pakn_bench)")
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--months", type=int, default=12, help="the period timed: the last N months")
+    parser.add_argument("--history-months", type=int, default=24,
+                        help="how far back the generated cases go (more months: the same daily volume, longer history)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--fresh", action="store_true", help="regenerate the data even if it is there")
     parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
@@ -170,14 +171,14 @@ def _default(field):
     return None if field.primary_key else field.get_default()
 
 
-def generate(n, ref, now):
+def generate(n, ref, now, history_months):
     from django.db import connection, transaction
 
     from workflow.models import Case, CaseEvent, Submission
 
     tables = {model: Table(model, connection) for model in (Case, Submission, CaseEvent)}
     rng = random.Random(2026)
-    span = MONTHS_OF_DATA * 30 * 86400
+    span = history_months * 30 * 86400
     started, made, counters = time.monotonic(), 0, {"submission": 0, "event": 0}
     while made < n:
         size = min(BATCH, n - made)
@@ -416,7 +417,7 @@ def main():
     if args.fresh or existing != args.cases:
         wipe()
         ref = reference_data()
-        generate(args.cases, ref, now)
+        generate(args.cases, ref, now, args.history_months)
     else:
         sys.stderr.write(f"reusing {existing:,} cases already in the database\n")
     analyze()
@@ -431,6 +432,7 @@ def main():
     if args.json:
         hand, mine = results["province"]["hand"][1], results["province"]["summary"][1]
         print(json.dumps({"cases": args.cases, "db": connection.vendor, "months": args.months,
+                          "history_months": args.history_months,
                           "summary_ms": round(mine * 1000, 1), "scoped_ms": round(results["scoped"]["summary"][1] * 1000, 1),
                           "summary_min_ms": round(results["province"]["summary"][0] * 1000, 1),
                           "scoped_min_ms": round(results["scoped"]["summary"][0] * 1000, 1),

@@ -225,7 +225,7 @@ def stored_figures(*, filters, actor, today=None):
         result = total(Figures.from_row(row) for row in rows.values())
     if filters.date_from <= today <= filters.date_to:
         start, end = day_bounds(today)
-        live = figures_from_rows(start=start, end=end, by_day=False, by_agency=keys != [EVERY_AGENCY],
+        live = figures_from_rows(start=start, end=end, by_day=False, by_agency=False,
                                  cases=lambda prefix="": case_conditions(filters, actor, prefix))
         result.add(total(live.values()))
     return result
