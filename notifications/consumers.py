@@ -4,7 +4,7 @@ Close codes (sent after accepting, so a browser sees them): 4401 not signed in, 
 holding no role, 4404 no such submission or a wrong private key.
 """
 import json
-from collections import deque
+from collections import OrderedDict, deque
 from functools import lru_cache
 from urllib.parse import parse_qs
 
@@ -44,17 +44,24 @@ def state_label(state, language):
         return str(State(state).label)
 
 
-@lru_cache(maxsize=256)
-def _change_text(items, language):
-    payload = {k: v for k, v in items if k != "event_id"}
-    payload["state_label"] = state_label(payload["state"], language)
-    return json.dumps(payload)
+_recent_texts = OrderedDict()  # id(message) -> (message, {language: JSON}), the last few changes
 
 
 def change_text(message, language):
     """The JSON a socket reading ``language`` receives for a ``case.changed`` message: encoded once
-    per message and language in this process, however many of its sockets are in the group."""
-    return _change_text(tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in message.items()), language)
+    per message and language in this process, however many of its sockets are in the group (the
+    channel layer hands them all the same message object)."""
+    entry = _recent_texts.get(id(message))
+    if entry is None or entry[0] is not message:
+        entry = _recent_texts[id(message)] = (message, {})
+        while len(_recent_texts) > 16:
+            _recent_texts.popitem(last=False)
+    texts = entry[1]
+    if language not in texts:
+        payload = {k: v for k, v in message.items() if k != "event_id"}
+        payload["state_label"] = state_label(payload["state"], language)
+        texts[language] = json.dumps(payload)
+    return texts[language]
 
 
 # Pushes handed over by the channel layer: their handlers never touch the database.
