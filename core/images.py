@@ -119,7 +119,7 @@ def process_image(
         icc_profile = img.info.get("icc_profile")
         # Turned upright after shrinking: rotating a 2048 px copy costs a quarter of a 4032 px one.
         stored = _upright(_to_srgb(_shrink(_to_rgb(_decode(img, max_side)), max_side), icc_profile), img)
-        thumbnail = _shrink(stored.copy(), thumb_side)
+        thumbnail = _thumbnail(stored, thumb_side)
         return ProcessedImage(
             content=_encode_jpeg(stored),
             thumbnail=_encode_jpeg(thumbnail),
@@ -350,6 +350,15 @@ def _shrink(img: Image.Image, side: int) -> Image.Image:
     return img
 
 
+def _thumbnail(img: Image.Image, side: int) -> Image.Image:
+    """A new image with the long side at most ``side`` (what thumbnail() does, without copying first)."""
+    ratio = min(side / img.width, side / img.height, 1)
+    if ratio == 1:
+        return img.copy()
+    size = (max(1, round(img.width * ratio)), max(1, round(img.height * ratio)))
+    return img.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
 def _to_srgb(img: Image.Image, icc_profile: bytes | None) -> Image.Image:
     """Convert wide-gamut photos (iPhones shoot Display P3) to sRGB, since the profile is dropped.
 
@@ -384,7 +393,9 @@ def _encode_jpeg(img: Image.Image) -> bytes:
     # Pillow writes a JPEG comment from img.info by default; nothing from the upload may survive.
     img.info = {}
     buffer = io.BytesIO()
-    img.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    # Progressive: libjpeg then always builds optimised Huffman tables, so optimize=True would only
+    # run that pass twice for the very same bytes (tests/core/test_images.py checks they match).
+    img.save(buffer, "JPEG", quality=JPEG_QUALITY, progressive=True)
     return buffer.getvalue()
 
 

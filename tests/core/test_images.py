@@ -863,3 +863,12 @@ def test_display_p3_photo_is_converted_to_srgb():
     red_untagged = decoded(untagged.content).getpixel((20, 20))
     assert red_tagged[0] > red_untagged[0] + 5  # the same P3 red is a more saturated sRGB red
     assert_clean_jpeg(tagged.content)
+
+
+def test_progressive_encoding_without_the_optimize_flag_gives_the_same_bytes():
+    from core.images import _encode_jpeg
+
+    img = Image.open(io.BytesIO(encode(quadrants(640, 480)))).convert("RGB")
+    both = io.BytesIO()
+    img.save(both, "JPEG", quality=85, optimize=True, progressive=True)
+    assert _encode_jpeg(img.copy()) == both.getvalue()
