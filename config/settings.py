@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "workflow",
     "feedback",
     "metrics",
+    "open311",
     "notifications",
 ]
 
@@ -55,6 +56,7 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "core.request_id.RequestIdMiddleware",
     "core.middleware.AccessLogMiddleware",
+    "open311.middleware.Open311ErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -270,6 +272,14 @@ PAKN_SITE_NAME = env("PAKN_SITE_NAME", "Phản ánh, kiến nghị tỉnh Bắc 
 PAKN_OFFICE_HOURS = env("PAKN_OFFICE_HOURS", "07:30-11:30,13:30-17:00")
 PAKN_RATING_WINDOW_DAYS = env_int("PAKN_RATING_WINDOW_DAYS", 7)
 PAKN_MOBILE_TARGET_PERCENT = env_int("PAKN_MOBILE_TARGET_PERCENT", 90)
+
+# Open311 GeoReport v2 (/open311/): the one jurisdiction served, what discovery says, and the GET
+# budget per client address (each client's POST budget is set on the client, in the admin).
+OPEN311_JURISDICTION = env("OPEN311_JURISDICTION", "bacninh.gov.vn")
+OPEN311_GET_RATE = env("OPEN311_GET_RATE", "600/min")
+OPEN311_CHANGESET = env("OPEN311_CHANGESET", "2026-12-01T00:00:00+07:00")
+OPEN311_CONTACT = env("OPEN311_CONTACT", "Trung tâm Phục vụ hành chính công tỉnh Bắc Ninh, quản trị hệ thống PAKN.")
+OPEN311_KEY_SERVICE = env("OPEN311_KEY_SERVICE", "Đề nghị cấp khóa api_key: liên hệ quản trị hệ thống PAKN.")
 
 # Email and SMS.
 EMAIL_BACKEND = env("EMAIL_BACKEND", "notifications.email_backends.ConsoleEmailBackend")

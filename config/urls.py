@@ -27,6 +27,7 @@ urlpatterns = [
     path("staff/", include("workflow.urls")),
     path("dashboard/", include("metrics.urls")),
     path("notifications/", include("notifications.urls")),
+    path("open311/", include("open311.urls")),
     path("", include("feedback.urls")),
 ]
 

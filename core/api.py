@@ -22,6 +22,12 @@ def error_response(message, *, code, status_code, fields=None, headers=None):
     return Response(body, status=status_code, headers=headers)
 
 
+def retry_after(exc):
+    """``Retry-After`` for a throttled request that knows how long to wait."""
+    wait = getattr(exc, "wait_seconds", None)
+    return {"Retry-After": str(max(int(wait), 1))} if wait is not None else None
+
+
 def _flatten(detail):
     """DRF field errors as ``{"field": ["message", …]}`` with plain strings."""
     if isinstance(detail, dict):
@@ -53,7 +59,8 @@ def _drf_error(exc, response):
 
 def exception_handler(exc, context):
     if isinstance(exc, PaknError):
-        return error_response(exc.message, code=exc.code, status_code=exc.status, fields=exc.fields)
+        return error_response(exc.message, code=exc.code, status_code=exc.status, fields=exc.fields,
+                              headers=retry_after(exc))
     if isinstance(exc, RequestDataTooBig):
         return error_response(_("Dữ liệu gửi lên quá lớn."), code="too_large", status_code=413)
     if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):

@@ -50,6 +50,16 @@ class PayloadTooLarge(PaknError):
     default_message = _("Dữ liệu gửi lên quá lớn.")
 
 
+class Throttled(PaknError):
+    status = 429
+    code = "throttled"
+    default_message = _("Bạn gửi quá nhiều yêu cầu. Vui lòng thử lại sau.")
+
+    def __init__(self, message=None, *, wait_seconds=None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.wait_seconds = wait_seconds
+
+
 class ServiceUnavailable(PaknError):
     """A service the change needs (the photo store) does not answer; nothing was saved."""
 

@@ -22,6 +22,7 @@ from feedback.serializers import (
     ErrorSerializer, SubmissionResponseSerializer, WardSerializer, validated_submission,
 )
 from core.throttles import PublicScopedThrottle
+from workflow.gate import request_actor
 
 ERRORS = {400: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer, 413: ErrorSerializer,
           429: ErrorSerializer}
@@ -39,13 +40,28 @@ class PublicAPIView(APIView):
     throttle_classes = [PublicScopedThrottle]
 
 
+def _declared(request, name):
+    """A plain string the client declared (``channel``, ``device``), or None."""
+    value = request.data.get(name) if hasattr(request.data, "get") else None
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
 def _photo_uploads(request):
     files = getattr(request, "FILES", None)
     return files.getlist("photos") if files else []
 
 
 class FeedbackSubmitView(PublicAPIView):
+    """Anyone may submit; a signed-in reception officer (token or session) may also enter a PAKN
+    received by telephone or at the counter (``channel`` hotline / counter)."""
+
     throttle_scope = "submissions"
+    authentication_classes = APIView.authentication_classes
+
+    def get_throttles(self):
+        # A reception desk enters call after call all day: the per-address budget is for the public.
+        staff = request_actor(self.request)
+        return [] if staff is not None and staff.is_reception else super().get_throttles()
 
     @extend_schema(
         operation_id="feedback_submit", request={"multipart/form-data": ApiSubmissionSerializer,
@@ -55,11 +71,16 @@ class FeedbackSubmitView(PublicAPIView):
         summary="Gửi phản ánh, kiến nghị",
     )
     def post(self, request):
+        origin = services.api_submission_origin(
+            requested_channel=_declared(request, "channel"), actor=request_actor(request),
+            device_class=_declared(request, "device") or device_class_of(request))
         values = validated_submission(ApiSubmissionSerializer, request.data)
+        values.pop("channel", None)
+        values.pop("device", None)
         result = services.feedback_submit(
-            fields=values, photos=values["photos"], channel=values.pop("channel"),
-            device_class=values.pop("device", None) or device_class_of(request),
-            idempotency_key=request.headers.get("Idempotency-Key"), language=get_language() or "vi",
+            fields=values, photos=values["photos"], channel=origin.channel, device_class=origin.device_class,
+            entered_by=origin.entered_by, idempotency_key=request.headers.get("Idempotency-Key"),
+            language=get_language() or "vi",
         )
         body = {
             "tracking_code": result.submission.tracking_code,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import MultipleFileInput
 from core.models import Category, Kind, Ward
+from workflow.models import OFFICER_CHANNELS, Channel
 from workflow.models import Rating
 
 
@@ -127,6 +128,31 @@ class SubmissionForm(CitizenForm):
         data = self.data.copy()
         data["idempotency_key"] = str(uuid.uuid4())
         return type(self)(data=data, files=self.files)
+
+
+class OfficerEntryForm(SubmissionForm):
+    """Reception types what a caller or a visitor says; field names as in the API (plus ``channel``)."""
+
+    channel = forms.ChoiceField(label=_("Nhận qua"), choices=[(c.value, c.label) for c in OFFICER_CHANNELS],
+                                widget=forms.RadioSelect, initial=Channel.HOTLINE)
+    title = forms.CharField(label=_("Tiêu đề"), max_length=200, required=False, widget=forms.TextInput(attrs={
+        "placeholder": _("Để trống: lấy dòng đầu của nội dung"), "autocomplete": "off"}))
+    description = forms.CharField(label=_("Nội dung người dân trình bày"), widget=forms.Textarea(attrs={"rows": 6}))
+    photos = forms.FileField(label=_("Ảnh người dân mang đến (nếu có)"), required=False,
+                             widget=MultipleFileInput(attrs={"accept": "image/*"}))
+    contact_name = forms.CharField(label=_("Họ và tên người phản ánh"), required=False, max_length=120)
+    contact_phone = forms.CharField(label=_("Số điện thoại (nhận mã theo dõi qua SMS)"), required=False,
+                                    max_length=20, widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
+    anonymous = forms.BooleanField(label=_("Người dân đề nghị ẩn danh (không lưu thông tin liên hệ)"), required=False)
+    publish_consent = forms.BooleanField(
+        label=_("Đã đọc cho người dân nghe và họ đồng ý công khai nội dung, ảnh (không kèm thông tin cá nhân)"),
+        required=False)
+    website = None
+    latitude = None
+    longitude = None
+
+    def is_bot(self):
+        return False
 
 
 class ProvideInfoForm(CitizenForm):

@@ -34,8 +34,9 @@ def submission_by_code(code: str) -> Submission | None:
             .filter(tracking_code=code).first())
 
 
-def _surviving_case(submission):
-    """Merging re-points submissions, so this is the submission's case; the chain is a safeguard."""
+def surviving_case(submission):
+    """The case a submission follows now. Merging re-points submissions, so this is the
+    submission's case; following ``merged_into`` is a safeguard."""
     case = submission.case
     for _hop in range(MAX_MERGE_HOPS):
         if case.state != State.MERGED or case.merged_into_id is None:
@@ -48,7 +49,7 @@ def _timeline(submission, case, *, with_messages):
     """The public steps: the submission itself, then the case's public events (no one's name)."""
     entries = [{"at": _local(submission.submitted_at), "transition": "submit",
                 "label": str(transitions.public_label("submit")), "agency": None, "message": None}]
-    events = (CaseEvent.objects.filter(case=case, is_public=True).exclude(transition="submit")
+    events = (public_events().filter(case=case).exclude(transition="submit")
               .select_related("agency").order_by("created_at", "pk"))
     for event in events:
         entries.append(_timeline_entry(event, with_messages=with_messages))
@@ -86,6 +87,41 @@ def _location(submission, *, exact=False):
     return {"latitude": float(submission.latitude), "longitude": float(submission.longitude)}
 
 
+# --- what the public may see of a submission: one rule for the public page, its API and Open311 ---
+
+def shows_content(submission) -> bool:
+    """The submitter's own words and position are public on the same consent that opens their
+    photos (``workflow.photos``): only when they consented to publish."""
+    return submission_photos_are_public(submission)
+
+
+def public_text(submission, field) -> str | None:
+    """``title`` or ``description`` as the public sees it (None without consent)."""
+    return getattr(submission, field) if shows_content(submission) else None
+
+
+def public_location(submission) -> dict | None:
+    """With consent: the position, an anonymous submitter's rounded to about 100 m."""
+    return _location(submission) if shows_content(submission) else None
+
+
+def public_address(submission) -> str | None:
+    """With consent and never for an anonymous submitter: the address they typed."""
+    if not shows_content(submission) or submission.anonymous or not submission.address:
+        return None
+    return submission.address
+
+
+def public_answer_text(case) -> str | None:
+    """The answer once it is published (``Case.answer_published``), else None."""
+    return case.answer if case.answer_published else None
+
+
+def public_events():
+    """The case events the public timeline shows (``.filter(case=…)`` to narrow)."""
+    return CaseEvent.objects.filter(is_public=True)
+
+
 def _photos(submission, build_uri):
     public = submission_photos_are_public(submission)
     return [photo_links(photo, public=public, build_uri=build_uri) for photo in submission.photos.all()]
@@ -119,8 +155,8 @@ def public_case(submission, *, build_uri=None) -> dict:
     anonymous submitter's position rounded to about 100 m and their address never shown.
     ``build_uri`` turns file URLs absolute (the API passes ``request.build_absolute_uri``).
     """
-    case = _surviving_case(submission)
-    consent = submission.publish_consent
+    case = surviving_case(submission)
+    consent = shows_content(submission)
     return {
         "tracking_code": submission.tracking_code,
         "status": case.state,
@@ -128,11 +164,11 @@ def public_case(submission, *, build_uri=None) -> dict:
         "kind": submission.kind,
         "kind_label": str(Kind(submission.kind).label),
         "category": _named(submission.category),
-        "title": submission.title if consent else None,
-        "description": submission.description if consent else None,
+        "title": public_text(submission, "title"),
+        "description": public_text(submission, "description"),
         "ward": _named(submission.ward),
-        "location": _location(submission) if consent else None,
-        "address": submission.address if consent and not submission.anonymous and submission.address else None,
+        "location": public_location(submission),
+        "address": public_address(submission),
         "submitted_at": _local(submission.submitted_at),
         "photos": _photos(submission, build_uri) if consent else [],
         "timeline": _timeline(submission, case, with_messages=consent),
@@ -144,7 +180,7 @@ def public_case(submission, *, build_uri=None) -> dict:
 
 def available_citizen_actions(submission, case=None) -> list[str]:
     """What the submitter can do now, by the workflow's own rules (``workflow.selectors``)."""
-    case = case or _surviving_case(submission)
+    case = case or surviving_case(submission)
     return workflow_selectors.available_citizen_actions(case, citizen_actor(case.pk))
 
 
@@ -156,7 +192,7 @@ def _last_info_request(case):
 
 def private_case(submission, *, build_uri=None) -> dict:
     """The submitter's view: the public view plus everything they sent and what they can do now."""
-    case = _surviving_case(submission)
+    case = surviving_case(submission)
     view = public_case(submission, build_uri=build_uri)
     view.update({
         "title": submission.title,

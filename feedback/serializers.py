@@ -20,12 +20,13 @@ from core.errors import ValidationFailed
 from core.images import check_photo_count
 from core.models import Category, Kind, Ward
 from feedback.services import COORDINATE_STEP
-from workflow.models import Channel, Rating
+from workflow.models import OFFICER_CHANNELS, Channel, Rating
 
 PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
 # Mobile numbers are 10 digits (03x, 05x, 07x, 08x, 09x); landlines 11 (02xx + 7 or 8 digits).
 VIETNAMESE_PHONE = re.compile(r"0[35789]\d{8}|02\d{9}")
 TEXT_FIELDS = ("title", "description", "address", "contact_name")
+TITLE_MAX_CHARS = 200
 
 
 def normalise_phone(value: str) -> str:
@@ -52,7 +53,9 @@ class PhotoListField(serializers.Field):
 
     def get_value(self, dictionary):
         if html.is_html_input(dictionary):
-            return dictionary.getlist(self.field_name, [])
+            # A browser sends an empty file input as a part with no file name, which Django keeps
+            # in POST as "": no photo chosen, not a photo sent the wrong way.
+            return [item for item in dictionary.getlist(self.field_name, []) if item != ""]
         return dictionary.get(self.field_name) or []
 
     def to_internal_value(self, data):
@@ -66,6 +69,12 @@ class PhotoListField(serializers.Field):
 
     def to_representation(self, value):
         return None
+
+
+def title_from_description(description: str) -> str:
+    """A title for a channel that has none (Open311, a phone call): the text's first line, cut to 200."""
+    first_line = next((line.strip() for line in (description or "").splitlines() if line.strip()), "")
+    return first_line[:TITLE_MAX_CHARS]
 
 
 class FeedbackSubmissionSerializer(serializers.Serializer):
@@ -138,7 +147,7 @@ class FeedbackSubmissionSerializer(serializers.Serializer):
         if (attrs.get("latitude") is None) != (attrs.get("longitude") is None):
             errors["latitude" if attrs.get("latitude") is None else "longitude"] = [
                 _("Cần cả vĩ độ và kinh độ, hoặc bỏ trống cả hai.")]
-        if kind == Kind.ON_SITE and not attrs.get("photos"):
+        if kind == Kind.ON_SITE and self.lacks_photo(attrs):
             errors["photos"] = [_("Phản ánh hiện trường cần ít nhất một ảnh.")]
         if errors:
             raise serializers.ValidationError(errors)
@@ -147,6 +156,10 @@ class FeedbackSubmissionSerializer(serializers.Serializer):
                 attrs[name] = Decimal(str(attrs[name])).quantize(COORDINATE_STEP, ROUND_HALF_UP)
         return attrs
 
+    def lacks_photo(self, attrs) -> bool:
+        """Whether an on-site submission came without the photo it needs."""
+        return not attrs.get("photos")
+
 
 class ApiSubmissionSerializer(FeedbackSubmissionSerializer):
     """The API adds what a client may declare about itself."""
@@ -154,8 +167,38 @@ class ApiSubmissionSerializer(FeedbackSubmissionSerializer):
     device = serializers.ChoiceField(choices=DEVICE_CLASSES, required=False, error_messages={
         "invalid_choice": _("Thiết bị phải là mobile, tablet, desktop hoặc unknown.")},
         help_text=_("Loại thiết bị gửi; bỏ trống để máy chủ tự nhận biết."))
-    channel = serializers.ChoiceField(choices=[Channel.API, Channel.OPEN311], required=False, default=Channel.API,
-                                      error_messages={"invalid_choice": _("Kênh phải là api hoặc open311.")})
+    channel = serializers.CharField(
+        required=False, allow_blank=True, default=Channel.API, max_length=20,
+        help_text=_("api (mặc định); hotline hoặc counter: chỉ cán bộ tiếp nhận đã đăng nhập, "
+                    "khi nhập phản ánh nhận qua điện thoại hoặc tại quầy."))
+
+    def lacks_photo(self, attrs) -> bool:
+        # A PAKN told over the telephone or at the counter has no photo to send: reception enters
+        # it as the citizen describes it (the staff page attaches photos a visitor brought).
+        return attrs.get("channel") not in OFFICER_CHANNELS and super().lacks_photo(attrs)
+
+
+class TitleFromDescriptionSerializer(FeedbackSubmissionSerializer):
+    """For channels where the title may be left out: it is then the description's first line."""
+
+    title = serializers.CharField(max_length=TITLE_MAX_CHARS, required=False, allow_blank=True, default="",
+                                  error_messages={"max_length": _("Tiêu đề tối đa {max_length} ký tự.")})
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if not attrs.get("title"):
+            attrs["title"] = title_from_description(attrs.get("description"))
+        return attrs
+
+
+class OfficerEntrySerializer(TitleFromDescriptionSerializer):
+    """What reception types on the hotline/counter page."""
+
+    channel = serializers.ChoiceField(choices=[(c.value, c.label) for c in OFFICER_CHANNELS], error_messages=_messages(
+        _("Chọn kênh: đường dây nóng hoặc quầy."), invalid_choice=_("Chọn kênh: đường dây nóng hoặc quầy.")))
+
+    def lacks_photo(self, attrs) -> bool:
+        return False  # see ApiSubmissionSerializer.lacks_photo
 
 
 def _honeypot_filled(data) -> bool:
@@ -178,17 +221,18 @@ def validated_submission(serializer_class, data) -> dict:
     return values
 
 
-def validate_submission(data, files=None) -> dict:
-    """For the HTML form: ``validate_submission(request.POST, request.FILES)``.
+def validate_submission(data, files=None, *, serializer_class=None) -> dict:
+    """For an HTML form: ``validate_submission(request.POST, request.FILES)``.
 
     Returns the validated values: the ``fields`` for ``feedback_submit`` plus ``photos`` (the list
-    of uploads to pass as its ``photos``).
+    of uploads to pass as its ``photos``). The citizen's form by default; reception's page passes
+    ``OfficerEntrySerializer``.
     """
     if files:
         merged = data.copy()
         merged.update(files)
         data = merged
-    return validated_submission(FeedbackSubmissionSerializer, data)
+    return validated_submission(serializer_class or FeedbackSubmissionSerializer, data)
 
 
 # --- documentation of the other bodies ---------------------------------------------------------

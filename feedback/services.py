@@ -33,13 +33,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.devices import DeviceClass
 from core.images import check_photo_count, process_photos, read_upload
 from core.photo_files import delete_files, store_image_files
 from core.models import Kind
 from feedback.models import TrackingCounter
 from feedback.selectors import submission_by_code
 from workflow.actors import citizen_actor
-from workflow.models import Case, Channel, Priority, Submission, SubmissionPhoto, hash_private_key
+from workflow.models import (OFFICER_CHANNELS, Case, Channel, Priority, Submission, SubmissionPhoto,
+                             hash_private_key)
 from workflow.photos import submission_photos_are_public
 from workflow import services as workflow
 from workflow.working_time import LOCAL_TZ
@@ -50,7 +52,7 @@ IDEMPOTENCY_KEY_PATTERN = re.compile(r"[A-Za-z0-9_\-:.]{8,128}")
 COORDINATE_STEP = Decimal("0.000001")
 # What the request fingerprint covers: a resend must carry the same content to be a replay.
 FINGERPRINT_FIELDS = (
-    "kind", "category", "title", "description", "latitude", "longitude", "address", "ward",
+    "kind", "category", "title", "description", "latitude", "longitude", "address", "ward", "media_url",
     "contact_name", "contact_phone", "contact_email", "anonymous", "publish_consent",
 )
 CITIZEN_TEXT_MAX_CHARS = 2000
@@ -206,9 +208,10 @@ def _require_location(fields: dict) -> None:
 
 def _submission_values(fields: dict) -> dict:
     names = ("kind", "category", "title", "description", "latitude", "longitude", "location_from_photo",
-             "address", "ward", "contact_name", "contact_phone", "contact_email", "anonymous", "publish_consent")
+             "address", "ward", "media_url", "contact_name", "contact_phone", "contact_email", "anonymous",
+             "publish_consent")
     values = {name: fields.get(name) for name in names}
-    for name in ("address", "contact_name", "contact_phone", "contact_email"):
+    for name in ("address", "media_url", "contact_name", "contact_phone", "contact_email"):
         values[name] = values[name] or ""
     for name in ("anonymous", "publish_consent", "location_from_photo"):
         values[name] = bool(values[name])
@@ -216,7 +219,7 @@ def _submission_values(fields: dict) -> dict:
 
 
 def _create_submission(*, fields, processed, private_key, idempotency_key, fingerprint, channel,
-                       device_class, language, entered_by, priority, now) -> Submission:
+                       device_class, language, entered_by, source, priority, now) -> Submission:
     """Case, submission, photo rows and files in one transaction; files removed if it fails."""
     written = []
     try:
@@ -225,7 +228,8 @@ def _create_submission(*, fields, processed, private_key, idempotency_key, finge
             code = next_tracking_code(now)  # first statement is a write: takes the lock up front
             case = workflow.case_open(kind=fields["kind"], category=fields["category"], title=fields["title"],
                                       ward=fields.get("ward"), submitted_at=now, priority=priority,
-                                      device_class=device_class)
+                                      device_class=device_class,
+                                      event_data=_submit_event_data(channel, entered_by, source))
             submission = Submission.objects.create(
                 tracking_code=code, private_key_hash=hash_private_key(private_key), case=case,
                 idempotency_key=idempotency_key or None, request_fingerprint=fingerprint,
@@ -239,19 +243,33 @@ def _create_submission(*, fields, processed, private_key, idempotency_key, finge
     return submission
 
 
+def _submit_event_data(channel, entered_by, source):
+    """What the case's first event says of where the submission came from (staff see it in the log)."""
+    data = {"channel": channel}
+    if entered_by is not None:
+        data["entered_by"] = entered_by.get_username()
+    if source:
+        data["client"] = source
+    return data
+
+
 def feedback_submit(*, fields: dict, photos: Sequence[bytes | UploadedFile] = (), channel: str,
                     device_class: str, idempotency_key: str | None = None, language: str = "vi",
-                    entered_by=None, priority: str = Priority.NORMAL, now=None) -> SubmissionResult:
+                    entered_by=None, source: str = "", priority: str = Priority.NORMAL,
+                    now=None) -> SubmissionResult:
     """Take in one submission: photos checked first, then case + submission + photos atomically.
 
     ``fields`` are values already validated by ``feedback.serializers.validate_submission``.
     A repeated ``idempotency_key`` with the same content returns the first result
     (``replayed=True``), including when two copies race (the unique key decides the winner).
+    ``source`` names the API client that sent it (an Open311 client), written in the case's log.
     ``priority`` is the case's (citizens' submissions are normal; staff entering one may judge
     it urgent); ``now`` is when it arrived (default: the real time).
     """
     if channel not in Channel.values:
         raise ValueError(f"unknown channel {channel!r}")
+    if (channel in OFFICER_CHANNELS) != (entered_by is not None):
+        raise ValueError("hotline and counter submissions, and only they, name the officer who entered them")
     check_idempotency_key(idempotency_key)
     check_photo_count(photos)
     fields = _without_contact_if_anonymous(fields)
@@ -268,7 +286,7 @@ def feedback_submit(*, fields: dict, photos: Sequence[bytes | UploadedFile] = ()
         submission = _retrying_when_busy(lambda: _create_submission(
             fields=fields, processed=processed, private_key=private_key, idempotency_key=idempotency_key,
             fingerprint=fingerprint, channel=channel, device_class=device_class, language=language,
-            entered_by=entered_by, priority=priority, now=now,
+            entered_by=entered_by, source=source, priority=priority, now=now,
         ))
     except IntegrityError:
         # A concurrent copy of this request won the unique key: answer with its result.
@@ -277,6 +295,39 @@ def feedback_submit(*, fields: dict, photos: Sequence[bytes | UploadedFile] = ()
             raise
         return replay
     return SubmissionResult(submission, private_key, replayed=False)
+
+
+# --- channels ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a submission came in: its channel, the citizen's device class and who typed it in."""
+
+    channel: str
+    device_class: str
+    entered_by: object = None
+
+
+def api_submission_origin(*, requested_channel: str | None, actor, device_class: str) -> Origin:
+    """The channel a ``POST /api/v1/feedback/`` records (PRODUCT.md "Channels").
+
+    ``api`` unless a signed-in reception officer (``actor``, a staff ``workflow.actors.Actor`` or
+    None) enters a PAKN received by ``hotline`` or at the ``counter``: then the officer is who
+    entered it and the citizen's device is ``unknown``. ``open311`` belongs to ``/open311/v2/``
+    and ``web`` to the form; anyone claiming a channel that is not theirs gets 400.
+    """
+    channel = requested_channel or Channel.API
+    if channel == Channel.API:
+        return Origin(Channel.API, device_class)
+    if channel in OFFICER_CHANNELS and actor is not None and actor.is_reception:
+        return Origin(channel, DeviceClass.UNKNOWN, entered_by=actor.user)
+    if channel in OFFICER_CHANNELS:
+        message = _("Chỉ cán bộ tiếp nhận đã đăng nhập mới nhập phản ánh qua đường dây nóng hoặc quầy.")
+    elif channel == Channel.OPEN311:
+        message = _("Kênh open311 chỉ dùng qua /open311/v2/.")
+    else:
+        message = _("Kênh phải là api, hotline hoặc counter.")
+    raise ValidationFailed(fields={"channel": [message]})
 
 
 # --- the submitter's own actions ---------------------------------------------------------------

@@ -10,6 +10,8 @@ urlpatterns = [
     path("phan-anh/<str:code>/", views.public_case, name="public"),
     path("theo-doi/<str:code>/", views.private_case, name="private"),
     path("ngoai-tuyen/", views.offline, name="offline"),
+    # An officials' page (under /staff/, in their layout) that belongs to intake.
+    path("staff/nhap-phan-anh/", views.officer_entry, name="officer_entry"),
     # Served from the root so the worker's scope covers every citizen page.
     path("sw.js", views.service_worker, name="service_worker"),
     path("manifest.webmanifest", views.manifest, name="manifest"),

@@ -21,13 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.devices import device_class_of
+from core.devices import UNKNOWN, device_class_of
 from core.errors import NotFound, PaknError
 from feedback import selectors, services
-from feedback.forms import ACTION_FORMS, SubmissionForm
-from feedback.serializers import validate_submission
+from feedback.forms import ACTION_FORMS, OfficerEntryForm, SubmissionForm
+from feedback.serializers import OfficerEntrySerializer, validate_submission
 from workflow.models import Channel
 from core.throttles import over_limit
+from workflow.gate import staff_required
 
 ACTION_DONE = {
     "provide_info": gettext_lazy("Đã gửi thông tin bổ sung. Hồ sơ tiếp tục được xử lý."),
@@ -172,6 +173,52 @@ def _private_context(request, submission, key, failed):
         "actions": set(case.get("actions") or ()), "is_new": request.GET.get("new") == "1",
         "action_url": services.private_path(submission.tracking_code, key),
     }
+
+
+# --- reception enters a PAKN received by telephone or at the counter ------------------------------
+
+def _officer_entry_page(request, form, status=200):
+    return render(request, "feedback/officer_entry.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def officer_entry(request):
+    """The hotline and counter page: reception types what the citizen says; the case opens as any other.
+
+    Only reception officers; the officer is recorded as who entered it and the citizen's device is
+    unknown (``services.api_submission_origin`` states the rule for the API; here the same holds).
+    """
+    if not request.actor.is_reception:
+        return render(request, "workflow/forbidden.html", status=403)
+    if request.method == "GET":
+        return _officer_entry_page(request, OfficerEntryForm())
+    form = OfficerEntryForm(data=request.POST, files=request.FILES)
+    try:
+        values = validate_submission(request.POST, request.FILES, serializer_class=OfficerEntrySerializer)
+        origin = services.api_submission_origin(requested_channel=values.pop("channel"), actor=request.actor,
+                                                device_class=UNKNOWN)
+        result = services.feedback_submit(
+            fields=values, photos=values.pop("photos", []), channel=origin.channel,
+            device_class=origin.device_class, entered_by=origin.entered_by,
+            idempotency_key=form.idempotency_key_value(), language=settings.LANGUAGE_CODE,
+        )
+    except PaknError as error:
+        if error.code == "idempotency_conflict":
+            form = form.with_fresh_key()
+        form.show_errors(error.fields or {"__all__": [error.message]})
+        return _officer_entry_page(request, form, status=error.status)
+    submission = result.submission
+    messages.success(request, _officer_entry_done(submission))
+    return _see_other(reverse("workflow:case", args=[submission.case_id]))
+
+
+def _officer_entry_done(submission):
+    if submission.contact_phone:
+        return _("Đã nhập phản ánh %(code)s. Mã theo dõi được gửi bằng SMS tới số người dân đã cho; "
+                 "hãy đọc lại mã này cho người dân.") % {"code": submission.tracking_code}
+    return _("Đã nhập phản ánh %(code)s. Hãy đọc lại mã theo dõi này cho người dân.") % {
+        "code": submission.tracking_code}
 
 
 # --- installable app: offline page, manifest, service worker ------------------------------------

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import ValidationFailed
+from workflow.models import Channel
 from metrics.breakdown import BREAKDOWN_KEYS, breakdown
 from metrics.forms import parse_filters
 from metrics.selectors import summary
@@ -22,7 +23,7 @@ FILTER_PARAMETERS = [
     OpenApiParameter("agency", OpenApiTypes.STR, description="agency code (with its subtree)"),
     OpenApiParameter("category", OpenApiTypes.STR, description="category code"),
     OpenApiParameter("ward", OpenApiTypes.STR, description="ward code"),
-    OpenApiParameter("channel", OpenApiTypes.STR, enum=["web", "api", "open311", "hotline"]),
+    OpenApiParameter("channel", OpenApiTypes.STR, enum=Channel.values),
     OpenApiParameter("device", OpenApiTypes.STR, enum=["mobile", "tablet", "desktop", "unknown"]),
 ]
 

@@ -117,7 +117,7 @@ def backlog_counts(now=None) -> dict:
 # --- one case ---------------------------------------------------------------------------------
 
 def _detail_prefetches():
-    submissions = (Submission.objects.select_related("category", "ward")
+    submissions = (Submission.objects.select_related("category", "ward", "entered_by")
                    .prefetch_related("photos").order_by("submitted_at", "pk"))
     events = CaseEvent.objects.select_related("actor", "agency").order_by("created_at", "pk")
     return (Prefetch("submissions", queryset=submissions), Prefetch("events", queryset=events),

@@ -162,8 +162,14 @@ class SubmissionSerializer(serializers.Serializer):
     publish_consent = serializers.BooleanField()
     photos = PhotoSerializer(many=True, source="photos.all")
     channel = serializers.CharField()
+    entered_by = serializers.SerializerMethodField()
     device_class = serializers.CharField()
     submitted_at = serializers.DateTimeField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_entered_by(self, submission):
+        """The officer who typed in a PAKN received by telephone or at the counter."""
+        return submission.entered_by.get_username() if submission.entered_by_id else None
 
 
 class EventSerializer(serializers.Serializer):

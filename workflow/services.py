@@ -148,14 +148,19 @@ def _require(value, field, message):
 # --- opening ---------------------------------------------------------------------------------
 
 def case_open(*, kind, category, title, ward=None, submitted_at=None, priority=Priority.NORMAL,
-              device_class="unknown"):
-    """Open a case in ``submitted`` with its reception deadline; call inside the intake transaction."""
+              device_class="unknown", event_data=None):
+    """Open a case in ``submitted`` with its reception deadline; call inside the intake transaction.
+
+    ``event_data`` (where it came from: channel, API client, officer who entered it) goes into the
+    first event, so the case's log says how it arrived.
+    """
     now = submitted_at or timezone.now()
     reception_due = deadlines.reception_due(now, deadlines.limits_for(category=category, priority=priority))
     case = Case.objects.create(kind=kind, category=category, ward=ward, title=title, priority=priority,
                                submitted_at=now, reception_due_at=reception_due, due_at=reception_due)
     event = CaseEvent.objects.create(case=case, transition="submit", from_state="", to_state=case.state,
-                                     actor_kind=CITIZEN, device_class=device_class, created_at=now)
+                                     actor_kind=CITIZEN, device_class=device_class, data=event_data or {},
+                                     created_at=now)
     _announce(case, event)
     return case
 

@@ -10,7 +10,7 @@ from core.devices import DeviceClass
 from core.models import Ward
 from feedback.demo import data as demo
 from workflow import deadlines
-from workflow.models import OPEN_STATES, Channel, Priority, State
+from workflow.models import OFFICER_CHANNELS, OPEN_STATES, Channel, Priority, State
 
 
 @dataclass
@@ -92,7 +92,8 @@ class Planner:
         if fate == "rejected" and not reject_reason:
             reject_reason = weighted(rng, demo.REJECTION_WEIGHTS)
         sample = demo.REJECTED_SAMPLES.get(reject_reason) or rng.choice(demo.SAMPLES)
-        channel = weighted(rng, {Channel.WEB: 70, Channel.API: 21, Channel.HOTLINE: 7, Channel.OPEN311: 2})
+        channel = weighted(rng, {Channel.WEB: 70, Channel.API: 21, Channel.HOTLINE: 5, Channel.COUNTER: 2,
+                                 Channel.OPEN311: 2})
         anonymous = rng.random() < 0.15
         return Plan(sample=sample, fate=fate, submitted_at=submitted_at, ward=self._ward(sample[1]),
                     device=self._device(channel), channel=channel, anonymous=anonymous,
@@ -108,8 +109,8 @@ class Planner:
         return self.rng.choice(self.all_wards)
 
     def _device(self, channel):
-        if channel == Channel.HOTLINE:  # typed in by an officer at the counter
-            return DeviceClass.DESKTOP
+        if channel in OFFICER_CHANNELS:  # typed in by an officer: the citizen's device is not known
+            return DeviceClass.UNKNOWN
         if channel in (Channel.API, Channel.OPEN311):
             return weighted(self.rng, {DeviceClass.MOBILE: 95, DeviceClass.UNKNOWN: 5})
         return weighted(self.rng, {DeviceClass.MOBILE: 85, DeviceClass.DESKTOP: 10, DeviceClass.TABLET: 4,

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from feedback.demo import data as demo
 from feedback.services import feedback_submit
-from workflow.models import OPEN_STATES, Case, Channel, State
+from workflow.models import OFFICER_CHANNELS, OPEN_STATES, Case, State
 
 MERGE_TARGET_STATES = (*OPEN_STATES, State.ANSWERED)
 
@@ -45,7 +45,7 @@ class Submitter:
                        demo.DUPLICATE_PREFIX + original.removeprefix(demo.DUPLICATE_PREFIX), "", target.priority)
 
     def _entered_by(self, plan):
-        return self.cast.receptionist if plan.channel == Channel.HOTLINE else None
+        return self.cast.receptionist if plan.channel in OFFICER_CHANNELS else None
 
     def _text_values(self, plan):
         rng = self.rng

@@ -13,7 +13,8 @@ from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw
 
 from core.images import process_image
-from workflow.models import SubmissionPhoto
+from notifications.models import OutboxMessage
+from workflow.models import Submission, SubmissionPhoto
 from tests.factories import PASSWORD, make_submission
 from workflow import services
 from workflow.actors import staff_actor
@@ -181,3 +182,72 @@ def test_inbox_and_case_page_on_a_desktop(lamp, live_server, desktop):
     desktop.click("#action-reject > summary")
     assert desktop.locator("#id_reject_reason_code").is_visible()
     desktop.screenshot(path=str(SCREENSHOTS / "staff-case-desktop.png"), full_page=True)
+
+
+# --- reception enters a PAKN received by telephone or at the counter --------------------------------
+
+@pytest.fixture
+def tmp_media(settings, tmp_path):
+    """Photos the live server stores for these tests go to the test's own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return tmp_path
+
+
+def test_reception_enters_a_phoned_in_pakn_from_its_page(world, tmp_media, live_server, phone):
+    base = live_server.url
+    log_in(phone, base, "tiepnhan")
+    phone.click("#officer-entry-link")
+    phone.wait_for_url(f"{base}/staff/nhap-phan-anh/")
+
+    phone.get_by_label("Đường dây nóng").check()
+    phone.get_by_label("Hiện trường").check()
+    phone.select_option("#id_category", world.category.code)
+    phone.fill("#id_description", "Cột điện nghiêng trước trường tiểu học Suối Hoa\nNguy cơ đổ khi mưa bão.")
+    phone.fill("#id_address", "Trường tiểu học Suối Hoa")
+    phone.select_option("#id_ward", world.ward.code)
+    phone.fill("#id_contact_name", "Trần Văn Bình")
+    phone.fill("#id_contact_phone", "0987 654 321")
+    phone.check("#id_publish_consent")
+    assert fits_the_screen(phone)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(SCREENSHOTS / "officer-entry-form.png"), full_page=True)
+    phone.click("#officer-entry-submit")
+    phone.wait_for_url(f"{base}/staff/cases/**")
+
+    submission = Submission.objects.get()
+    assert (submission.channel, submission.entered_by, submission.device_class) == (
+        "hotline", world.receptionist, "unknown")
+    assert submission.title == "Cột điện nghiêng trước trường tiểu học Suối Hoa"
+    assert submission.contact_phone == "0987654321" and submission.publish_consent
+    assert phone.locator(".messages").inner_text().startswith(f"Đã nhập phản ánh {submission.tracking_code}")
+    assert phone.locator(".submission").inner_text().count("Đường dây nóng") == 1
+    assert OutboxMessage.objects.filter(channel="sms", to="0987654321", kind="received").exists()
+    phone.screenshot(path=str(SCREENSHOTS / "officer-entry-case.png"), full_page=True)
+
+    breakdown = phone.request.get(f"{base}/api/v1/metrics/breakdown/?by=channel",
+                                  headers={"Accept": "application/json"}).json()
+    rows = {row["key"]: row for row in breakdown["rows"]}
+    assert rows["hotline"]["submissions"] == 1
+
+
+def test_a_counter_entry_shows_its_mistake_then_takes_the_visitors_photo(world, tmp_media, live_server, phone):
+    photo = tmp_media / "anh-nguoi-dan.jpg"
+    Image.new("RGB", (640, 480), (90, 140, 60)).save(photo, "JPEG")
+    base = live_server.url
+    log_in(phone, base, "tiepnhan")
+    phone.goto(f"{base}/staff/nhap-phan-anh/")
+    phone.get_by_label("Quầy tiếp nhận").check()
+    phone.get_by_label("Thủ tục hành chính").check()
+    phone.select_option("#id_category", world.category.code)
+    phone.fill("#id_description", "Hồ sơ cấp phép xây dựng nộp từ tháng trước chưa có kết quả.")
+    phone.fill("#id_contact_phone", "12345")
+    phone.click("#officer-entry-submit")
+    phone.wait_for_selector("#field-contact_phone.has-error")
+    assert not Submission.objects.exists()
+
+    phone.fill("#id_contact_phone", "0912345678")
+    phone.set_input_files("#id_photos", str(photo))
+    phone.click("#officer-entry-submit")
+    phone.wait_for_url(f"{base}/staff/cases/**")
+    submission = Submission.objects.get()
+    assert (submission.channel, submission.kind, submission.photos.count()) == ("counter", "procedure", 1)

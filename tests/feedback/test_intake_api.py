@@ -122,9 +122,12 @@ def test_a_declared_device_must_be_a_known_class(client, world, media):
     assert "device" in response.json()["fields"]
 
 
-def test_an_open311_client_is_recorded_as_such(client, world, media):
-    post_json(client, procedure_json(world, channel="open311"))
-    assert Submission.objects.get().channel == "open311"
+def test_an_api_client_cannot_claim_the_open311_channel(client, world, media):
+    """Open311 is recorded only through /open311/v2/ (tests/open311)."""
+    response = post_json(client, procedure_json(world, channel="open311"))
+    assert response.status_code == 400
+    assert response.json()["fields"]["channel"] == ["Kênh open311 chỉ dùng qua /open311/v2/."]
+    assert_nothing_created()
 
 
 def test_an_api_client_cannot_claim_the_hotline_channel(client, world, media):

@@ -212,6 +212,14 @@ def test_an_on_site_case_without_a_photo_is_sent_back(client, world):
     assert Submission.objects.count() == 0
 
 
+def test_a_browser_sending_an_empty_photo_input_means_no_photo(client, world):
+    """Without JavaScript a browser sends the untouched file input as a part with no file name,
+    which Django keeps in POST as an empty string."""
+    response = submit(client, world, photo=False, kind="procedure", photos="")
+    assert response.status_code == 303
+    assert Submission.objects.get().photos.count() == 0
+
+
 def test_an_on_site_case_without_any_location_is_sent_back_with_the_reason(client, world):
     response = submit(client, world, address="", ward="")
     html = response.content.decode()

@@ -8,12 +8,12 @@ from workflow.models.organisation import Agency, AgencyKind, Membership, Role
 from workflow.models.policies import CalendarDay, DeadlinePolicy, Priority, RoutingRule
 from workflow.models.cases import (OPEN_STATES, RESPONDED_STATES, RESUMABLE_STATES, ActorKind, Case, CaseEvent,
                                    CasePhoto, Rating, RejectReason, State)
-from workflow.models.submissions import Channel, Submission, SubmissionPhoto, hash_private_key
+from workflow.models.submissions import OFFICER_CHANNELS, Channel, Submission, SubmissionPhoto, hash_private_key
 
 __all__ = [
     "Agency", "AgencyKind", "Membership", "Role",
     "CalendarDay", "DeadlinePolicy", "Priority", "RoutingRule",
     "OPEN_STATES", "RESPONDED_STATES", "RESUMABLE_STATES", "ActorKind", "Case", "CaseEvent", "CasePhoto", "Rating",
     "RejectReason", "State",
-    "Channel", "Submission", "SubmissionPhoto", "hash_private_key",
+    "OFFICER_CHANNELS", "Channel", "Submission", "SubmissionPhoto", "hash_private_key",
 ]

@@ -22,7 +22,13 @@ class Channel(models.TextChoices):
     WEB = "web", _("Cổng web")
     API = "api", _("Ứng dụng / API")
     OPEN311 = "open311", _("Open311")
-    HOTLINE = "hotline", _("Đường dây nóng / quầy")
+    HOTLINE = "hotline", _("Đường dây nóng")
+    COUNTER = "counter", _("Quầy tiếp nhận")
+
+
+# Channels a reception officer enters on a citizen's behalf (telephone, counter): the officer is
+# recorded as who entered it and the citizen's device is unknown, so the mobile indicator stays honest.
+OFFICER_CHANNELS = (Channel.HOTLINE, Channel.COUNTER)
 
 
 def hash_private_key(key: str) -> str:
@@ -47,6 +53,8 @@ class Submission(models.Model):
     location_from_photo = models.BooleanField(default=False)
     address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
     ward = models.ForeignKey("core.Ward", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("phường/xã"))
+    # A photo link an Open311 client sent instead of (or besides) files: kept as given, never fetched.
+    media_url = models.URLField(_("đường dẫn ảnh"), max_length=500, blank=True)
 
     contact_name = models.CharField(_("họ tên"), max_length=120, blank=True)
     contact_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)

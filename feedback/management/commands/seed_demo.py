@@ -27,6 +27,7 @@ from feedback.demo.reference import seed_reference_data
 from feedback.demo.scheduler import Scheduler
 from feedback.demo.stories import Stories
 from feedback.demo.users import seed_users
+from feedback.signals import demo_seeded
 from workflow.models import Agency, Case, CaseEvent, DeadlinePolicy, RoutingRule, State
 
 
@@ -48,6 +49,7 @@ class Command(BaseCommand):
                 "Refusing to create the demo users (their password is public) with DEBUG off. "
                 "Run with DJANGO_DEBUG=1, or pass --allow-demo-users on a machine nobody else can reach.")
         if options["once"] and demo_data_exists():
+            demo_seeded.send(sender=self.__class__, stdout=self.stdout)
             self.stdout.write("Demo data already present; nothing to do.")
             return
         started = time.monotonic()
@@ -55,6 +57,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             reference = seed_reference_data()
             cast = seed_users(reference.agencies)
+            demo_seeded.send(sender=self.__class__, stdout=self.stdout)  # e.g. the Open311 demo client
         missing = options["cases"] - Case.objects.count()
         played = self._play_history(reference, cast, missing, options) if missing > 0 else None
         # The history was played with the workflow's bus muted, so the metrics' stored aggregates
