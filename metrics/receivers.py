@@ -1,6 +1,6 @@
 """Keeps the stored aggregates up to date: every case an event or a submission was written for is
-refreshed once its transaction commits (``metrics.store.refresh_cases``), by a Celery task when a
-broker is configured (off the request), in-process otherwise.
+refreshed once its transaction commits (``metrics.store.refresh_cases``), in the process that made
+the change: a few indexed queries per day and agency touched, and no queue that could lose one.
 
 The cases marked in this thread wait in one set; the first after-commit callback refreshes them
 all and the others find nothing left. A case marked in a transaction that rolled back is refreshed
@@ -25,16 +25,10 @@ def _pending():
 
 def _flush():
     pending = _pending()
-    case_ids = sorted(pending)
+    case_ids = set(pending)
     pending.clear()
-    if not case_ids:
-        return
-    from metrics.tasks import refresh_stored_figures
-
-    try:
-        refresh_stored_figures.delay(case_ids)
-    except Exception:  # broker down: refresh here rather than leave the rows behind
-        store.refresh_cases(set(case_ids))
+    if case_ids:
+        store.refresh_cases(case_ids)
 
 
 def _mark(case_id):
