@@ -78,20 +78,23 @@ class _LoopLayer(RedisPubSubLoopLayer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._shards = [_Shard(shard.host, self) for shard in self._shards]
+        self.lost = set()  # channels whose subscriptions went with Redis, not yet told
 
     def fail_all(self):
+        """Every socket of the process stops: one waiting for a message gets the loss now, one busy
+        elsewhere on its next receive (its subscriptions are gone either way)."""
         for queue in self.channels.values():
             queue.put_nowait(_LOST)
+        self.lost |= set(self.channels)
         self.channels, self.groups = {}, {}
 
     async def receive(self, channel):
-        queue = self.channels.get(channel)
-        if queue is not None and not queue.empty() and queue._queue[0] is _LOST:
+        if channel in self.lost:
+            self.lost.discard(channel)
             raise LayerLost()
         if channel not in self.channels:
             await self._subscribe_to_channel(channel)
-            queue = self.channels[channel]
-        return await _next(queue, self, channel)  # already decoded, once for all its sockets
+        return await _next(self.channels[channel], self, channel)  # already decoded, once for all its sockets
 
 
 async def _next(queue, layer, channel):
@@ -106,6 +109,7 @@ async def _next(queue, layer, channel):
                 log.exception("live: could not unsubscribe a closed socket's channel")
         raise
     if message is _LOST:
+        layer.lost.discard(channel)
         raise LayerLost()
     return message
 
