@@ -7,7 +7,10 @@ TEST_STAMP := $(VENV)/.installed-test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser install install-test migrate seed clean worker beat
+AXE_DIR := tests/browser/vendor
+AXE := $(AXE_DIR)/node_modules/axe-core/axe.min.js
+
+.PHONY: run test test-browser install install-test migrate seed clean worker beat axe axe-if-npm
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +27,17 @@ $(TEST_STAMP): pyproject.toml $(STAMP)
 install: $(STAMP)
 install-test: $(TEST_STAMP)
 
+# axe-core, the accessibility checker the browser tests inject into pages: the npm package at the
+# version in tests/browser/vendor/package-lock.json, into a git-ignored node_modules/.
+$(AXE): $(AXE_DIR)/package.json $(AXE_DIR)/package-lock.json
+	npm ci --prefix $(AXE_DIR) --no-audit --no-fund --loglevel=error
+	touch $@
+axe: $(AXE)
+# `make test` runs the browser tests too when Chromium is there; without npm it goes on and those
+# tests say what is missing.
+axe-if-npm:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory axe; else echo "npm not found: browser tests need axe-core (make axe)"; fi
+
 # The local demo: DEBUG on, SQLite, in-process channel layer and background work.
 run: export DJANGO_DEBUG ?= 1
 run: $(STAMP)
@@ -31,10 +45,10 @@ run: $(STAMP)
 	$(BIN)/python manage.py seed_demo --once
 	$(BIN)/daphne -b $(HOST) -p $(PORT) --access-log /dev/null config.asgi:application
 
-test: $(TEST_STAMP)
+test: $(TEST_STAMP) axe-if-npm
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-browser: $(TEST_STAMP)
+test-browser: $(TEST_STAMP) $(AXE)
 	PAKN_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
 worker: $(STAMP)
@@ -44,4 +58,4 @@ beat: $(STAMP)
 	$(BIN)/celery -A config beat -l info
 
 clean:
-	rm -rf $(VENV) *.egg-info
+	rm -rf $(VENV) *.egg-info $(AXE_DIR)/node_modules

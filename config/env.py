@@ -47,3 +47,15 @@ def env_list(name, default=()):
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_bounds(name, default):
+    """A bounding box ``min_lon,min_lat,max_lon,max_lat`` (WGS84 degrees, GeoJSON's order)."""
+    value = env(name) or default
+    try:
+        min_lon, min_lat, max_lon, max_lat = (float(part) for part in value.split(","))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be min_lon,min_lat,max_lon,max_lat, not {value!r}") from None
+    if not (-180 <= min_lon < max_lon <= 180 and -90 <= min_lat < max_lat <= 90):
+        raise ImproperlyConfigured(f"{name} must have min < max within WGS84 ranges, not {value!r}")
+    return (min_lon, min_lat, max_lon, max_lat)

@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from pythonjsonlogger.core import RESERVED_ATTRS
 
-from config.env import env, env_bool, env_int, env_list
+from config.env import env, env_bool, env_bounds, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -20,6 +20,8 @@ _INSECURE_KEY = "insecure-local-only-key-change-me"
 SECRET_KEY = env("DJANGO_SECRET_KEY", _INSECURE_KEY)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# A refused form is a Vietnamese page in the site's layout (JSON under /api/), never Django's own.
+CSRF_FAILURE_VIEW = "core.error_views.csrf_failure"
 
 if not DEBUG and not env_bool("PAKN_ALLOW_INSECURE", False):
     if SECRET_KEY == _INSECURE_KEY:
@@ -86,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.site",
+                "core.context_processors.map_settings",
                 "notifications.context_processors.unread_count",
             ],
         },
@@ -239,6 +242,7 @@ REST_FRAMEWORK = {
         "submissions": env("PAKN_SUBMISSION_RATE", "20/hour"),
         "citizen_actions": env("PAKN_CITIZEN_ACTION_RATE", "60/hour"),
         "login": env("PAKN_LOGIN_RATE", "30/hour"),
+        "public_reads": env("PAKN_PUBLIC_READ_RATE", "300/minute"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -267,6 +271,19 @@ PAKN_DESCRIPTION_MAX_CHARS = 4000
 PAKN_PROVINCE_CODE = env_int("PAKN_PROVINCE_CODE", 24)
 PAKN_TRACKING_PREFIX = env("PAKN_TRACKING_PREFIX", "BN")
 PAKN_SITE_NAME = env("PAKN_SITE_NAME", "Phản ánh, kiến nghị tỉnh Bắc Ninh")
+# The province's bounding box, min_lon,min_lat,max_lon,max_lat: a photo's GPS outside it is ignored
+# (a phone that travelled), and maps open on it. Default: Bắc Ninh since July 2025 (with the former
+# Bắc Giang), with a small margin.
+PAKN_PROVINCE_BOUNDS = env_bounds("PAKN_PROVINCE_BOUNDS", "105.85,20.95,107.05,21.70")
+# Map tiles (Leaflet, static/vendor/leaflet): OpenStreetMap by default; a province may use its own
+# tile server. The attribution is HTML shown on every map; keep the tile provider's required credit.
+PAKN_MAP_TILE_URL = env("PAKN_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+PAKN_MAP_ATTRIBUTION = env("PAKN_MAP_ATTRIBUTION",
+                           '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>')
+PAKN_MAP_MAX_ZOOM = env_int("PAKN_MAP_MAX_ZOOM", 19)
+# "Similar feedback nearby" on the form (GET /api/v1/feedback/nearby/).
+PAKN_NEARBY_RADIUS_M = env_int("PAKN_NEARBY_RADIUS_M", 300)
+PAKN_NEARBY_DAYS = env_int("PAKN_NEARBY_DAYS", 60)
 
 # Working time and deadlines (see workflow/working_time.py and workflow/deadlines.py).
 PAKN_OFFICE_HOURS = env("PAKN_OFFICE_HOURS", "07:30-11:30,13:30-17:00")

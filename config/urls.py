@@ -31,8 +31,19 @@ urlpatterns = [
     path("", include("feedback.urls")),
 ]
 
+# Error pages: Vietnamese pages in the site's layout, JSON under /api/ and /open311/.
+handler400 = "core.error_views.bad_request"
+handler403 = "core.error_views.permission_denied"
+handler404 = "core.error_views.page_not_found"
+handler500 = "core.error_views.server_error"
+
+def serve_media(request, path):
+    """Uploaded photos from MEDIA_ROOT as it is now (read per request, not when URLs load)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.PAKN_SERVE_MEDIA:
     # One-machine setups serve photos themselves (Django's static() helper would do nothing
     # with DEBUG off); behind a proxy or with object storage, turn this off.
     media_prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns.append(re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
+    urlpatterns.append(re_path(rf"^{media_prefix}(?P<path>.*)$", serve_media))

@@ -17,9 +17,11 @@ from core.devices import DEVICE_CLASSES, device_class_of
 from core.errors import NotFound, ValidationFailed
 from core.models import Kind
 from feedback import selectors, services
+from core.api import _flatten
 from feedback.serializers import (
     ActionResponseSerializer, ApiSubmissionSerializer, CategorySerializer, CitizenActionSerializer,
-    ErrorSerializer, SubmissionResponseSerializer, WardSerializer, validated_submission,
+    ErrorSerializer, NearbyQuerySerializer, NearbySerializer, SubmissionResponseSerializer, WardSerializer,
+    validated_submission,
 )
 from core.throttles import PublicScopedThrottle
 from workflow.gate import request_actor
@@ -101,6 +103,26 @@ class FeedbackDetailView(PublicAPIView):
         if submission is None:
             raise NotFound()
         return Response(selectors.public_case(submission, build_uri=request.build_absolute_uri))
+
+
+class NearbyView(PublicAPIView):
+    throttle_scope = "public_reads"
+
+    @extend_schema(
+        operation_id="feedback_nearby",
+        parameters=[OpenApiParameter("latitude", OpenApiTypes.DOUBLE, required=True),
+                    OpenApiParameter("longitude", OpenApiTypes.DOUBLE, required=True),
+                    OpenApiParameter("category", OpenApiTypes.STR, required=False, description="Mã lĩnh vực")],
+        responses={200: NearbySerializer(many=True), 400: ErrorSerializer, 429: ErrorSerializer},
+        summary="Phản ánh công khai gần một điểm (300 m, 60 ngày), gần nhất trước",
+    )
+    def get(self, request):
+        query = NearbyQuerySerializer(data=request.query_params)
+        if not query.is_valid():
+            raise ValidationFailed(fields=_flatten(dict(query.errors)))
+        values = query.validated_data
+        return Response(selectors.nearby_public_cases(
+            latitude=values["latitude"], longitude=values["longitude"], category_code=values.get("category") or None))
 
 
 class CitizenActionView(PublicAPIView):

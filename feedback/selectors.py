@@ -5,10 +5,14 @@ a staff member's username, no exact position or address of an anonymous submitte
 submitter's text and photos only where they consented to publish. The submitter's own view, opened
 with the private key, adds what they sent and what they can do now.
 """
+from datetime import timedelta
+
+from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.geo import box_around, distance_m
 from core.models import Category, Kind, Ward
 from workflow import selectors as workflow_selectors
 from workflow import transitions
@@ -19,6 +23,11 @@ from workflow.photos import answer_photos_are_public, photo_links, stored_photo_
 MAX_MERGE_HOPS = 20
 ANONYMOUS_COORDINATE_DIGITS = 3  # about 100 m: the street, not the house
 HIDDEN_FROM_HOME = (State.REJECTED, State.WITHDRAWN, State.MERGED)
+NOT_NEARBY = (State.MERGED, State.WITHDRAWN)
+NEARBY_LIMIT = 10
+# How far a public position may be from the stored one (rounding to 3 decimals): the database
+# prefilter widens its box by this, so no case whose public position is in range is missed.
+ROUNDING_MARGIN_M = 80
 
 
 def _local(moment):
@@ -77,14 +86,23 @@ def _timeline_entry(event, *, with_messages):
     }
 
 
+def public_position(submission):
+    """The position the public may know: exact, or rounded to about 100 m for an anonymous
+    submitter (the street, not the house). ``(latitude, longitude)`` floats, or None."""
+    if not submission.has_location:
+        return None
+    if submission.anonymous:
+        digits = ANONYMOUS_COORDINATE_DIGITS
+        return round(float(submission.latitude), digits), round(float(submission.longitude), digits)
+    return float(submission.latitude), float(submission.longitude)
+
+
 def _location(submission, *, exact=False):
     if not submission.has_location:
         return None
-    if submission.anonymous and not exact:
-        digits = ANONYMOUS_COORDINATE_DIGITS
-        return {"latitude": round(float(submission.latitude), digits),
-                "longitude": round(float(submission.longitude), digits)}
-    return {"latitude": float(submission.latitude), "longitude": float(submission.longitude)}
+    latitude, longitude = ((float(submission.latitude), float(submission.longitude)) if exact
+                           else public_position(submission))
+    return {"latitude": latitude, "longitude": longitude}
 
 
 # --- what the public may see of a submission: one rule for the public page, its API and Open311 ---
@@ -208,6 +226,7 @@ def private_case(submission, *, build_uri=None) -> dict:
         "timeline": _timeline(submission, case, with_messages=True),
         "rejection": _rejection(case, with_message=True),
         "rating": case.rating or None,
+        "version": case.version,
         "actions": available_citizen_actions(submission, case),
         "info_request": _last_info_request(case) if case.state == State.NEEDS_INFO else None,
     })
@@ -243,3 +262,39 @@ def active_categories(kind: str | None = None) -> list[Category]:
 
 def active_wards():
     return Ward.objects.filter(is_active=True).only("code", "name").order_by("name")
+
+
+def nearby_public_cases(*, latitude, longitude, category_code=None, now=None) -> list[dict]:
+    """Public cases near a point, nearest first: "similar feedback nearby" before one files again.
+
+    The rule (PRODUCT.md): publish consent given, within ``PAKN_NEARBY_RADIUS_M`` (300 m) of the
+    point, submitted in the last ``PAKN_NEARBY_DAYS`` (60) days, not merged or withdrawn, at most
+    10. A latitude/longitude box narrows the rows in SQL (indexable, the same on SQLite and
+    PostgreSQL); the exact distance is then measured from each case's PUBLIC position (rounded
+    for an anonymous submitter, as on the public page), so the distance cannot reveal more than
+    the public page already does. Distances are whole metres.
+    """
+    radius = settings.PAKN_NEARBY_RADIUS_M
+    since = (now or timezone.now()) - timedelta(days=settings.PAKN_NEARBY_DAYS)
+    box = box_around(latitude, longitude, radius + ROUNDING_MARGIN_M)
+    rows = (Submission.objects.filter(publish_consent=True, submitted_at__gte=since,
+                                      latitude__gte=box.min_lat, latitude__lte=box.max_lat,
+                                      longitude__gte=box.min_lon, longitude__lte=box.max_lon)
+            .exclude(case__state__in=NOT_NEARBY).select_related("case")
+            .only("tracking_code", "title", "latitude", "longitude", "anonymous", "submitted_at", "case__state"))
+    if category_code:
+        rows = rows.filter(category__code=category_code)
+    found = []
+    for row in rows:
+        position = public_position(row)
+        distance = distance_m(latitude, longitude, *position)
+        if distance <= radius:
+            found.append((distance, -row.submitted_at.timestamp(), row))
+    found.sort(key=lambda item: item[:2])
+    return [{"tracking_code": row.tracking_code, "title": row.title, "status": row.case.state,
+             "distance_m": round(distance)} for distance, _newest, row in found[:NEARBY_LIMIT]]
+
+
+def state_labels() -> dict:
+    """Every state's label in the current language (for pages that show states from the API)."""
+    return {state.value: str(state.label) for state in State}

@@ -273,3 +273,20 @@ class CategorySerializer(serializers.Serializer):
 class WardSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
+
+
+class NearbyQuerySerializer(serializers.Serializer):
+    latitude = serializers.FloatField(min_value=-90, max_value=90, error_messages=_messages(
+        _("Cần vĩ độ."), invalid=_("Vĩ độ phải là một số."), min_value=_("Vĩ độ từ -90 đến 90."),
+        max_value=_("Vĩ độ từ -90 đến 90.")))
+    longitude = serializers.FloatField(min_value=-180, max_value=180, error_messages=_messages(
+        _("Cần kinh độ."), invalid=_("Kinh độ phải là một số."), min_value=_("Kinh độ từ -180 đến 180."),
+        max_value=_("Kinh độ từ -180 đến 180.")))
+    category = serializers.CharField(required=False, allow_blank=True, max_length=40)
+
+
+class NearbySerializer(serializers.Serializer):
+    tracking_code = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    distance_m = serializers.IntegerField()

@@ -8,7 +8,9 @@ Rules enforced here (field rules live in ``feedback.serializers``, shared by the
   written for an attempt that fails are removed.
 - An ``Idempotency-Key`` makes a resend harmless: the same key with the same content returns the
   first submission (``replayed=True``), the same key with other content is a 409.
-- The private key opening the submitter's page is never stored, only its hash.
+- The private key opening the submitter's page is never stored in clear: its hash proves a key,
+  and a sealed copy (``core.sealing``) lets ``private_link`` write it into the submitter's own
+  messages.
 """
 import base64
 import hashlib
@@ -34,7 +36,9 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.devices import DeviceClass
+from core.geo import province_bounds
 from core.images import check_photo_count, process_photos, read_upload
+from core.sealing import seal, unseal
 from core.photo_files import delete_files, store_image_files
 from core.models import Kind
 from feedback.models import TrackingCounter
@@ -85,6 +89,26 @@ def private_key_for(idempotency_key: str | None) -> str:
 def private_path(code: str, key: str) -> str:
     """The submitter's page with their key: ``/theo-doi/BN-2611-0042/?key=…``."""
     return f"{reverse('feedback:private', kwargs={'code': code})}?{urlencode({'key': key})}"
+
+
+def _seal_purpose(code: str) -> str:
+    return f"feedback.private-key:{code}"
+
+
+def seal_private_key(code: str, key: str) -> str:
+    return seal(key, purpose=_seal_purpose(code))
+
+
+def private_link(submission) -> str | None:
+    """The submitter's absolute private link (``PAKN_PUBLIC_BASE_URL``), for their own messages.
+
+    The one place the sealed key is opened. None when the submission has no sealed key (made
+    before keys were sealed) or it cannot be opened (the secret key changed without a fallback).
+    """
+    key = unseal(submission.private_key_sealed, purpose=_seal_purpose(submission.tracking_code))
+    if key is None:
+        return None
+    return settings.PAKN_PUBLIC_BASE_URL.rstrip("/") + private_path(submission.tracking_code, key)
 
 
 def check_idempotency_key(key: str | None) -> None:
@@ -180,12 +204,20 @@ def _replay(idempotency_key, fingerprint) -> SubmissionResult | None:
 # --- submitting ------------------------------------------------------------------------------
 
 def _with_photo_location(fields: dict, processed) -> dict:
-    """Offer the first photo's GPS position as the location when no coordinates were given."""
+    """Offer the first photo's GPS position as the location when no coordinates were given.
+
+    Only a position inside the province (``PAKN_PROVINCE_BOUNDS``) is taken: a photo taken on a
+    trip abroad says nothing about where the problem is. An ignored position is remembered as
+    ``photo_location_ignored`` so the refusal for a missing location can say why.
+    """
+    fields = {**fields, "location_from_photo": False, "photo_location_ignored": False}
     if fields.get("latitude") is not None or fields.get("longitude") is not None:
-        return {**fields, "location_from_photo": False}
+        return fields
     gps = next((image.gps for image in processed if image.gps), None)
     if gps is None:
-        return {**fields, "location_from_photo": False}
+        return fields
+    if not province_bounds().contains(*gps):
+        return {**fields, "photo_location_ignored": True}
     latitude, longitude = (Decimal(str(value)).quantize(COORDINATE_STEP, ROUND_HALF_UP) for value in gps)
     return {**fields, "latitude": latitude, "longitude": longitude, "location_from_photo": True}
 
@@ -202,8 +234,10 @@ def _require_location(fields: dict) -> None:
     if fields["kind"] != Kind.ON_SITE:
         return
     if fields.get("latitude") is None and not (fields.get("address") or "").strip() and not fields.get("ward"):
-        raise ValidationFailed(fields={"location": [
-            _("Cho biết vị trí: chọn trên bản đồ, nhập địa chỉ hoặc chọn phường/xã.")]})
+        message = _("Cho biết vị trí: chọn trên bản đồ, nhập địa chỉ hoặc chọn phường/xã.")
+        if fields.get("photo_location_ignored"):
+            message = _("Vị trí trong ảnh nằm ngoài tỉnh nên không được dùng. %(ask)s") % {"ask": message}
+        raise ValidationFailed(fields={"location": [message]})
 
 
 def _submission_values(fields: dict) -> dict:
@@ -231,7 +265,8 @@ def _create_submission(*, fields, processed, private_key, idempotency_key, finge
                                       device_class=device_class,
                                       event_data=_submit_event_data(channel, entered_by, source))
             submission = Submission.objects.create(
-                tracking_code=code, private_key_hash=hash_private_key(private_key), case=case,
+                tracking_code=code, private_key_hash=hash_private_key(private_key),
+                private_key_sealed=seal_private_key(code, private_key), case=case,
                 idempotency_key=idempotency_key or None, request_fingerprint=fingerprint,
                 language=language, channel=channel, device_class=device_class, entered_by=entered_by,
                 submitted_at=now, **_submission_values(fields),

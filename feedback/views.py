@@ -60,7 +60,12 @@ def home(request):
 def submit(request):
     if request.method == "POST":
         return _submit_post(request)
-    return render(request, "feedback/submit.html", {"form": SubmissionForm()})
+    return _submit_page(request, SubmissionForm())
+
+
+def _submit_page(request, form, status=200):
+    return render(request, "feedback/submit.html", {"form": form, "state_labels": selectors.state_labels()},
+                  status=status)
 
 
 def _submit_post(request):
@@ -70,7 +75,7 @@ def _submit_post(request):
         return _see_other(reverse("feedback:home"))
     if over_limit(request, "submissions"):
         form.show_errors({"__all__": [TOO_MANY]})
-        return render(request, "feedback/submit.html", {"form": form}, status=429)
+        return _submit_page(request, form, status=429)
     try:
         fields = validate_submission(request.POST, request.FILES)
         result = services.feedback_submit(
@@ -86,7 +91,7 @@ def _submit_post(request):
             errors = {"__all__": [_("Biểu mẫu này đã được dùng để gửi một phản ánh khác. "
                                     "Kiểm tra lại nội dung rồi bấm “Gửi phản ánh” để tạo phản ánh mới.")]}
         form.show_errors(errors)
-        return render(request, "feedback/submit.html", {"form": form}, status=error.status)
+        return _submit_page(request, form, status=error.status)
     return _see_other(services.private_path(result.submission.tracking_code, result.private_key) + "&new=1")
 
 
@@ -109,7 +114,16 @@ def public_case(request, code):
     submission = selectors.submission_by_code(code)
     if submission is None:
         return _not_found(request)
-    return render(request, "feedback/public.html", {"case": selectors.public_case(submission)})
+    case = selectors.public_case(submission)
+    case["location_rounded"] = bool(case["location"]) and submission.anonymous
+    return render(request, "feedback/public.html", {"case": case})
+
+
+# The private page's forms and links: the page's address carries the key, so it goes to no one.
+# "strict-origin" (rather than "no-referrer") keeps the Origin header on the page's own form posts,
+# which CSRF protection checks, and tells a map tile server only the site's origin.
+PRIVATE_REFERRER_POLICY = "strict-origin"
+LIVE_PART = "live"
 
 
 @require_http_methods(["GET", "POST"])
@@ -126,12 +140,18 @@ def private_case(request, code):
         if isinstance(outcome, HttpResponse):
             return outcome
         failed, status = outcome
-    response = render(request, "feedback/private.html", _private_context(request, submission, key, failed),
-                      status=status)
-    # The page carries the private key: never stored by a shared cache, never sent on as a referrer.
+    # The live part is what changes with the case: the page swaps it in when the case moves.
+    live_only = request.method == "GET" and request.GET.get("part") == LIVE_PART
+    template = "feedback/_private_live.html" if live_only else "feedback/private.html"
+    response = render(request, template, _private_context(request, submission, key, failed), status=status)
+    return _private_headers(response)
+
+
+def _private_headers(response):
+    """The page carries the private key: never stored by a shared cache, never sent on as a referrer."""
     add_never_cache_headers(response)
     patch_cache_control(response, private=True)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = PRIVATE_REFERRER_POLICY
     return response
 
 
@@ -171,7 +191,9 @@ def _private_context(request, submission, key, failed):
     return {
         "case": case, "key": key, "private_link": link, "forms": forms, "failed_action": getattr(failed, "action", ""),
         "actions": set(case.get("actions") or ()), "is_new": request.GET.get("new") == "1",
-        "action_url": services.private_path(submission.tracking_code, key),
+        # Forms post to the address without the key (it travels in a hidden field), so the key
+        # stays out of the request line that proxies log.
+        "action_url": reverse("feedback:private", kwargs={"code": submission.tracking_code}),
     }
 
 
@@ -228,8 +250,12 @@ def offline(request):
     return render(request, "feedback/offline.html")
 
 
-SHELL_FILES = ("css/app.css", "js/submit.js", "js/citizen-common.js", "js/citizen-private.js",
-               "img/icon-192.png", "img/icon-512.png", "manifest.webmanifest")
+SHELL_FILES = (
+    "css/app.css", "js/submit.js", "js/map.js", "js/device-store.js", "js/mine.js", "js/citizen-common.js",
+    "js/citizen-private.js", "js/live.js", "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css",
+    "vendor/leaflet/images/marker-icon.png", "vendor/leaflet/images/marker-icon-2x.png",
+    "vendor/leaflet/images/marker-shadow.png", "img/icon-192.png", "img/icon-512.png", "manifest.webmanifest",
+)
 
 
 def _read_static(name):
@@ -252,7 +278,10 @@ def _service_worker_source():
     source = _read_static("js/sw.js").decode()
     return (source.replace("__VERSION__", version)
             .replace('"__SHELL__"', ", ".join(f'"{url}"' for url in shell))
-            .replace("__OFFLINE_URL__", reverse("feedback:offline")))
+            .replace("__OFFLINE_URL__", reverse("feedback:offline"))
+            .replace("__HOME_URL__", reverse("feedback:home"))
+            .replace("__FORM_URL__", reverse("feedback:submit"))
+            .replace("__DEVICE_STORE__", static("js/device-store.js")))
 
 
 @require_GET

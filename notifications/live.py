@@ -41,8 +41,10 @@ def case_message(case, *, transition, at, event_id=None, tracking_codes=None):
 
 
 def status_message(case, *, tracking_code):
+    # The version moves with every change, so the page knows when to fetch its live part again
+    # (a new deadline or a public step changes the page without changing the status).
     message = {"type": "case.status", "tracking_code": tracking_code, "status": case.state,
-               "status_label": str(State(case.state).label)}
+               "status_label": str(State(case.state).label), "version": case.version}
     if case.state in (State.ANSWERED, State.CLOSED):
         message["answer"] = case.answer
     return message

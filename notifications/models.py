@@ -88,6 +88,10 @@ class OutboxMessage(RetriedWork):
     body_html = models.TextField(blank=True)
     language = models.CharField(max_length=8, default="vi")
     case = models.ForeignKey("workflow.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The submission a citizen's message is for: its private link is written into the body only
+    # when the message is sent (``notifications.links``), never stored.
+    submission = models.ForeignKey("workflow.Submission", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
     kind = models.CharField(max_length=40)
     status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -6,11 +6,14 @@ the row and marks it sent in the same transaction (``notifications.retry``).
 """
 import logging
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications import retry
 from notifications.email import send_email
+from notifications.links import with_link
 from notifications.models import OutboxChannel, OutboxMessage, OutboxStatus
 from notifications.sms import get_sms_backend
 
@@ -55,10 +58,23 @@ def outbox_deliver(*, message_id, now=None):
 
 
 def _send(message):
+    """Send one message; a citizen's private link is written in now, never stored (links.py)."""
+    fallback = _public_link(message)
+
+    def ready(text):
+        return with_link(text, message.submission, fallback=fallback)
     if message.channel == OutboxChannel.EMAIL:
-        send_email(to=message.to, subject=message.subject, text=message.body_text, html=message.body_html)
+        send_email(to=message.to, subject=message.subject, text=ready(message.body_text),
+                   html=ready(message.body_html))
     else:
-        get_sms_backend().send(to=message.to, text=message.body_text)
+        get_sms_backend().send(to=message.to, text=ready(message.body_text))
+
+
+def _public_link(message):
+    if message.submission is None:
+        return settings.PAKN_PUBLIC_BASE_URL
+    return settings.PAKN_PUBLIC_BASE_URL.rstrip("/") + reverse("feedback:public",
+                                                               args=[message.submission.tracking_code])
 
 
 def _record_success(message, now):

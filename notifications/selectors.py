@@ -43,7 +43,7 @@ def citizen_recipients(case):
     """Submissions of the case that left a contact and did not ask to stay anonymous."""
     return list(
         case.submissions.filter(anonymous=False).filter(~Q(contact_email="") | ~Q(contact_phone=""))
-        .only("pk", "tracking_code", "contact_email", "contact_phone", "language", "case_id")
+        .only("pk", "tracking_code", "private_key_sealed", "contact_email", "contact_phone", "language", "case_id")
     )
 
 

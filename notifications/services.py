@@ -17,7 +17,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from notifications import live
+from notifications import links, live
 from notifications.email import message_language, render_email, render_sms
 from notifications.models import Notification, OutboxChannel, OutboxMessage
 from notifications.outbox import outbox_kick_on_commit, outbox_write
@@ -85,32 +85,50 @@ def _push(user_ids, notification_ids):
 
 # --- citizens --------------------------------------------------------------------------------
 
-def _citizen_context(submission, case, event):
-    public_url = settings.PAKN_PUBLIC_BASE_URL.rstrip("/") + reverse("feedback:public", args=[submission.tracking_code])
+def _public_url(submission):
+    return settings.PAKN_PUBLIC_BASE_URL.rstrip("/") + reverse("feedback:public", args=[submission.tracking_code])
+
+
+def _citizen_context(submission, case, event, *, private_url):
     message = event.message if event is not None and event.is_public else ""
     state = event.to_state if event is not None else case.state  # as it was when it happened
+    public_url = _public_url(submission)
     return {
         "tracking_code": submission.tracking_code, "case_title": case.title, "public_url": public_url,
+        # The submitter's own page when their key can be had (their messages only), else the public one.
+        "private_url": private_url or "", "link": private_url or public_url,
         "answer": case.answer if state in (State.ANSWERED, State.CLOSED) else "",
         "message": message, "reject_message": case.reject_message, "site_name": settings.PAKN_SITE_NAME,
     }
 
 
+def _rendered(submission, case, kind, language, event, *, private_url):
+    """(subject, text, html, sms) with the private link replaced by the placeholder, or None if the
+    link did not survive rendering whole (an SMS cut at its length limit)."""
+    context = _citizen_context(submission, case, event, private_url=private_url)
+    subject, text, html = render_email(kind=kind, language=language, context=context)
+    sms = fit_sms(render_sms(kind=kind, language=language, context=context),
+                  ascii_only=get_sms_backend().requires_ascii)
+    parts = [links.without_link(part, private_url) for part in (text, html, sms)]
+    return None if None in parts else (subject, *parts)
+
+
 def _citizen_messages(submission, case, kind, *, key, event=None):
-    """Unsaved outbox rows (email and/or SMS) for one submitter, in their language."""
+    """Unsaved outbox rows (email and/or SMS) for one submitter, in their language; their private
+    link is in the bodies as a placeholder, written in when sent (``notifications.links``)."""
     language = message_language(submission.language)
-    context = _citizen_context(submission, case, event)
+    rendered = _rendered(submission, case, kind, language, event, private_url=links.link_for(submission))
+    if rendered is None:
+        rendered = _rendered(submission, case, kind, language, event, private_url=None)
+    subject, text, html, sms = rendered
     messages = []
     if submission.contact_email:
-        subject, text, html = render_email(kind=kind, language=language, context=context)
         messages.append(OutboxMessage(channel=OutboxChannel.EMAIL, to=submission.contact_email, subject=subject,
                                       body_text=text, body_html=html, language=language, case=case, kind=kind,
-                                      dedupe_key=f"{key}:email:{submission.pk}"))
+                                      submission=submission, dedupe_key=f"{key}:email:{submission.pk}"))
     if submission.contact_phone:
-        text = fit_sms(render_sms(kind=kind, language=language, context=context),
-                       ascii_only=get_sms_backend().requires_ascii)
-        messages.append(OutboxMessage(channel=OutboxChannel.SMS, to=submission.contact_phone, body_text=text,
-                                      language=language, case=case, kind=kind,
+        messages.append(OutboxMessage(channel=OutboxChannel.SMS, to=submission.contact_phone, body_text=sms,
+                                      language=language, case=case, kind=kind, submission=submission,
                                       dedupe_key=f"{key}:sms:{submission.pk}"))
     return messages
 

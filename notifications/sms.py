@@ -6,6 +6,7 @@ characters), so a backend that says ``requires_ascii`` gets Vietnamese folded to
 """
 import hashlib
 import logging
+import re
 import sys
 import threading
 import unicodedata
@@ -66,11 +67,19 @@ class ConsoleSmsBackend(BaseSmsBackend):
             self.stream.flush()
 
 
+PRIVATE_KEY_IN_LINK = re.compile(r"([?&]key=)[A-Za-z0-9_\-]+")
+
+
 class LoggingSmsBackend(BaseSmsBackend):
-    """Logs that an SMS would go out, with the text and a fingerprint instead of the number."""
+    """Logs that an SMS would go out, with the text and a fingerprint instead of the number.
+
+    A submitter's private link keeps its address but not its key: log lines travel further than
+    the message does.
+    """
 
     def send(self, *, to, text):
-        log.info("sms recipient=%s chars=%d text=%s", recipient_fingerprint(to), len(text), text)
+        shown = PRIVATE_KEY_IN_LINK.sub(r"\1…", text)
+        log.info("sms recipient=%s chars=%d text=%s", recipient_fingerprint(to), len(text), shown)
 
 
 # Messages "sent" by the LocmemSmsBackend, for tests (like django.core.mail.outbox).

@@ -8,6 +8,22 @@ from workflow.models import AgencyKind, Role
 from workflow.working_time import invalidate_calendar_cache
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request, tmp_path_factory):
+    """SQLite from a file when the session drives a browser.
+
+    The browser tests' ASGI server answers from threads of this process; an in-memory SQLite
+    database shared between threads locks whole tables and fails at once instead of waiting, a
+    file (WAL, with a busy timeout) does not. Other sessions keep the faster in-memory database.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    drives_browser = any(item.get_closest_marker("browser") for item in request.session.items)
+    if drives_browser and database["ENGINE"].endswith("sqlite3") and not database.get("TEST", {}).get("NAME"):
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
 def pytest_configure(config):
     """A fast password hasher: the real one costs about a second per user on a small machine."""
     from django.conf import settings

@@ -11,6 +11,7 @@ if ("serviceWorker" in navigator && me && me.dataset.sw) {
 function connectionBanner() {
   const banner = document.getElementById("offline-banner");
   if (banner) banner.hidden = navigator.onLine;
+  document.body.classList.toggle("is-offline", !navigator.onLine);
 }
 window.addEventListener("online", connectionBanner);
 window.addEventListener("offline", connectionBanner);

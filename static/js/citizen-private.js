@@ -15,3 +15,11 @@ for (const button of document.querySelectorAll("[data-copy]")) {
     setTimeout(() => { button.textContent = label; }, 2500);
   });
 }
+
+// "Phản ánh của tôi": this device remembers the case and its private link (never sent anywhere).
+const root = document.getElementById("private-case");
+if (root && root.dataset.liveFeedback && window.PaknDevice) {
+  const url = `${location.pathname}?key=${encodeURIComponent(root.dataset.liveFeedback)}`;
+  const title = (root.querySelector(".case-title")?.textContent || "").trim();
+  window.PaknDevice.remember({ code: root.dataset.trackingCode, url, title, at: Date.now() }).catch(() => {});
+}

@@ -5,8 +5,8 @@
 
   var vi = (document.documentElement.lang || "vi").indexOf("en") !== 0;
   var TEXT = vi
-    ? { changed: "Có cập nhật mới — tải lại", reload: "Tải lại", answer: "Trả lời của cơ quan" }
-    : { changed: "There is an update — reload", reload: "Reload", answer: "The agency's answer" };
+    ? { changed: "Có cập nhật mới — tải lại", reload: "Tải lại", updated: "Đã cập nhật:" }
+    : { changed: "There is an update — reload", reload: "Reload", updated: "Updated:" };
 
   function wsUrl(path) {
     return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + path;
@@ -97,33 +97,63 @@
   }
 
   // --- the submitter --------------------------------------------------------------------------
+  // The page has one template: on a change, fetch its server-rendered live part and swap it in.
   function submitter(root) {
     var key = root.dataset.liveFeedback || new URLSearchParams(location.search).get("key");
     var code = root.dataset.trackingCode;
-    if (!key || !code) return;
-    var first = true;
+    var region = root.querySelector("[data-live-region]");
+    if (!key || !code || !region) return;
+    var pending = null;
     connect("/ws/feedback/" + encodeURIComponent(code) + "/?key=" + encodeURIComponent(key), function (data) {
       if (data.type !== "status") return;
-      var changed = root.dataset.caseState && root.dataset.caseState !== data.status;
-      root.dataset.caseState = data.status;
-      setBadge(root, data.status, data.status_label);
-      if (data.answer && !root.querySelector(".answer")) showAnswer(root, data.answer);
-      if (changed && !first) showReloadNotice(root.firstElementChild || root);
-      first = false;
+      if (data.status === region.dataset.caseState && String(data.version) === region.dataset.caseVersion) return;
+      pending = (pending || Promise.resolve()).then(function () { return refresh(root, region, key); });
     });
   }
 
-  function showAnswer(root, text) {
-    var section = document.createElement("section");
-    section.className = "card answer live-answer";
-    var heading = document.createElement("h2");
-    heading.textContent = TEXT.answer;
-    var body = document.createElement("div");
-    body.className = "case-text";
-    body.textContent = text; // text, never HTML: the answer is shown as typed
-    section.appendChild(heading);
-    section.appendChild(body);
-    root.insertBefore(section, root.firstChild);
+  function refresh(root, region, key) {
+    var url = (root.dataset.liveUrl || location.pathname) + "?key=" + encodeURIComponent(key) + "&part=live";
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (html === null) return;
+        var fresh = document.createElement("div");
+        fresh.innerHTML = html;
+        var typed = typedValues(region);
+        region.replaceChildren.apply(region, Array.prototype.slice.call(fresh.childNodes));
+        restoreTyped(region, typed);
+        var badge = region.querySelector(".badge[class*='state-']");
+        var meta = region.querySelector("[data-live-meta]");
+        if (meta) {
+          region.dataset.caseState = meta.dataset.caseState;
+          region.dataset.caseVersion = meta.dataset.caseVersion;
+        }
+        // A message about an earlier step ("information sent") no longer describes the page.
+        var flash = document.querySelector(".messages");
+        if (flash && flash.parentNode) flash.parentNode.removeChild(flash);
+        var status = document.getElementById("live-status");
+        if (status && badge) status.textContent = TEXT.updated + " " + badge.textContent;
+        document.dispatchEvent(new CustomEvent("pakn:updated", { detail: { root: region } }));
+      })
+      .catch(function () { /* offline: the next message or a reload will bring the change */ });
+  }
+
+  // What the citizen was typing in a form that is still there after the swap stays typed.
+  function typedValues(region) {
+    var values = {};
+    region.querySelectorAll("form textarea, form input[type=text]").forEach(function (field) {
+      var action = field.form && field.form.querySelector("input[name=action]");
+      if (field.value) values[(action ? action.value : "") + ":" + field.name] = field.value;
+    });
+    return values;
+  }
+
+  function restoreTyped(region, values) {
+    region.querySelectorAll("form textarea, form input[type=text]").forEach(function (field) {
+      var action = field.form && field.form.querySelector("input[name=action]");
+      var saved = values[(action ? action.value : "") + ":" + field.name];
+      if (saved && !field.value) field.value = saved;
+    });
   }
 
   if (!("WebSocket" in window)) return;

@@ -1,9 +1,14 @@
 // The submission form, made kinder to a phone on a slow network. Without this file the form still
-// posts as plain HTML; with it: smaller photos, location, live counts, and a resend that reuses the
-// form's one idempotency key so a retry never makes a second case.
+// posts as plain HTML; with it: a map to place the problem, smaller photos, "similar feedback
+// nearby", a draft kept on the device, a resend that reuses the form's one idempotency key so a
+// retry never makes a second case, and a queue for what is sent without a network.
+import { locationPicker, parseBounds } from "./map.js";
+
 const MAX_SIDE = 2048;
 const QUALITY = 0.85;
 const KEEP_AS_IS_BYTES = 1_500_000;
+const DRAFT_KEY = "pakn-draft-v1";
+const NOT_IN_DRAFT = new Set(["csrfmiddlewaretoken", "website", "photos"]);
 
 const form = document.getElementById("submit-form");
 if (form) enhance(form);
@@ -20,12 +25,98 @@ function enhance(form) {
   const state = { photos: [], processing: Promise.resolve(), sending: false, sent: false };
   const limit = Number(form.dataset.photoLimit) || 5;
 
+  const draft = setUpDraft(form, t);
   filterCategoriesByKind(form);
   countCharacters($("#id_description"), document.getElementById("description-count"));
   toggleContact($("#id_anonymous"), $("#contact-fields"));
-  setUpLocation(form, t);
+  const nearby = setUpNearby(form, t);
+  state.location = setUpLocation(form, t, () => { nearby(); draft.save(); });
+  $("#id_category").addEventListener("change", nearby);
+  nearby();
   setUpPhotos(form, t, state, limit);
-  setUpSending(form, t, state);
+  setUpSending(form, t, state, draft);
+  setUpOutbox(form, t, state, draft);
+}
+
+// --- the draft kept on the device ----------------------------------------------------------------
+// What was typed and chosen (not the photos) survives a reload, a crash or a closed tab, and goes
+// once the submission has been made. A form the server sent back with errors already holds what
+// was sent: the draft does not overwrite it.
+
+function readDraft() {
+  try {
+    return JSON.parse(localStorage.getItem(DRAFT_KEY) || "null");
+  } catch {
+    return null;
+  }
+}
+
+function setUpDraft(form, t) {
+  const keyInput = form.querySelector("input[name=idempotency_key]");
+  const returnedWithErrors = Boolean(document.querySelector("#form-errors .notice"));
+  const saved = readDraft();
+  let timer = null;
+  const save = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const values = {};
+      for (const element of form.elements) {
+        if (!element.name || NOT_IN_DRAFT.has(element.name) || element.type === "file" || element.type === "submit") continue;
+        if ((element.type === "radio" || element.type === "checkbox") && !element.checked) continue;
+        values[element.name] = element.value;
+      }
+      try {
+        localStorage.setItem(DRAFT_KEY, JSON.stringify({ key: keyInput.value, values, saved: Date.now() }));
+      } catch { /* storage full or refused: the form still works */ }
+    }, 250);
+  };
+  const clear = () => {
+    clearTimeout(timer);
+    localStorage.removeItem(DRAFT_KEY);
+  };
+  if (!returnedWithErrors) {
+    if (saved && saved.values) {
+      restore(form, saved);
+      showDraftNotice(t, clear);
+    } else {
+      // A form page may come from the offline cache: its key is new only if made here.
+      keyInput.value = freshKey();
+    }
+  }
+  form.addEventListener("input", save);
+  form.addEventListener("change", save);
+  // A draft whose submission was sent while this page was closed (from the queue) is done.
+  if (saved && window.PaknDevice) {
+    window.PaknDevice.mine().then((entries) => {
+      if (entries.some((entry) => entry.key === saved.key)) {
+        clear();
+        window.location.reload(); // start from the clean form
+      }
+    }).catch(() => {});
+  }
+  return { save, clear };
+}
+
+function restore(form, saved) {
+  const values = saved.values || {};
+  for (const element of form.elements) {
+    if (!element.name || NOT_IN_DRAFT.has(element.name) || element.type === "file") continue;
+    if (element.type === "radio") element.checked = values[element.name] === element.value;
+    else if (element.type === "checkbox") element.checked = element.name in values;
+    else if (element.name in values) element.value = values[element.name];
+  }
+  if (saved.key) form.querySelector("input[name=idempotency_key]").value = saved.key;
+}
+
+function showDraftNotice(t, clear) {
+  const notice = document.getElementById("draft-notice");
+  if (!notice) return;
+  notice.querySelector("[data-text]").textContent = t("draft_restored");
+  notice.hidden = false;
+  notice.querySelector("button").addEventListener("click", () => {
+    clear();
+    window.location.reload(); // the clean form, with a new key
+  });
 }
 
 // --- kind, category, counters, contact ----------------------------------------------------------
@@ -66,30 +157,124 @@ function toggleContact(checkbox, fields) {
 }
 
 // --- location -------------------------------------------------------------------------------------
+// The map (map.js) places the pin; "use my location" and a photo's GPS move it. A photo's GPS is
+// used only inside the province's box (the server checks the same, feedback/services.py).
 
-function setUpLocation(form, t) {
-  const button = form.querySelector("#use-location");
+function setUpLocation(form, t, onChange) {
+  const latitude = form.querySelector("#id_latitude");
+  const longitude = form.querySelector("#id_longitude");
   const status = form.querySelector("#location-status");
-  if (!button || !("geolocation" in navigator)) return;
-  button.hidden = false;
-  button.addEventListener("click", () => {
-    status.textContent = t("locating");
-    button.disabled = true;
-    navigator.geolocation.getCurrentPosition(
-      (position) => {
-        setLocation(form, position.coords.latitude, position.coords.longitude);
-        status.textContent = t("located", { m: Math.round(position.coords.accuracy) });
-        button.disabled = false;
-      },
-      () => { status.textContent = t("location_failed"); button.disabled = false; },
-      { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
-    );
+  const button = form.querySelector("#use-location");
+  const clearButton = form.querySelector("#clear-location");
+  const element = document.getElementById("location-map");
+  const bounds = parseBounds(element && element.dataset.bounds);
+  const write = (lat, lon) => {
+    latitude.value = lat.toFixed(6);
+    longitude.value = lon.toFixed(6);
+    status.textContent = t("picked", { lat: lat.toFixed(5), lon: lon.toFixed(5) });
+    clearButton.hidden = false;
+    onChange();
+  };
+  const start = latitude.value && longitude.value ? [Number(latitude.value), Number(longitude.value)] : null;
+  const picker = element ? locationPicker(element, { start, onPick: (lat, lon) => write(lat, lon) }) : null;
+  if (picker) document.getElementById("map-help").hidden = false;
+  const set = (lat, lon, source) => (picker ? picker.set(lat, lon, source) : write(lat, lon));
+  clearButton.hidden = !start;
+  clearButton.addEventListener("click", () => {
+    latitude.value = longitude.value = "";
+    if (picker) picker.clear();
+    status.textContent = t("cleared");
+    clearButton.hidden = true;
+    onChange();
   });
+  if (button && "geolocation" in navigator) {
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      status.textContent = t("locating");
+      button.disabled = true;
+      navigator.geolocation.getCurrentPosition(
+        (position) => {
+          set(position.coords.latitude, position.coords.longitude, "gps");
+          status.textContent = t("located", { m: Math.round(position.coords.accuracy) });
+          button.disabled = false;
+        },
+        () => { status.textContent = t("location_failed"); button.disabled = false; },
+        { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
+      );
+    });
+  }
+  return {
+    has: () => Boolean(latitude.value && longitude.value),
+    fromPhoto: (lat, lon) => {
+      const note = form.querySelector("#photo-location-note");
+      if (bounds && !bounds.contains(lat, lon)) {
+        note.hidden = false;
+        return;
+      }
+      note.hidden = true;
+      set(lat, lon, "photo");
+      status.textContent = t("from_photo");
+    },
+    clear: () => clearButton.click(),
+  };
 }
 
-function setLocation(form, latitude, longitude) {
-  form.querySelector("#id_latitude").value = latitude.toFixed(6);
-  form.querySelector("#id_longitude").value = longitude.toFixed(6);
+// --- similar feedback nearby ---------------------------------------------------------------------
+
+function setUpNearby(form, t) {
+  const box = document.getElementById("nearby");
+  const list = document.getElementById("nearby-list");
+  const labelsElement = document.getElementById("state-labels");
+  const labels = labelsElement ? JSON.parse(labelsElement.textContent) : {};
+  let asked = "";
+  let timer = null;
+  const check = async () => {
+    const lat = form.querySelector("#id_latitude").value;
+    const lon = form.querySelector("#id_longitude").value;
+    const category = form.querySelector("#id_category").value;
+    if (!lat || !lon || !category) {
+      box.hidden = true;
+      asked = "";
+      return;
+    }
+    const query = new URLSearchParams({ latitude: lat, longitude: lon, category });
+    if (query.toString() === asked) return;
+    asked = query.toString();
+    try {
+      const response = await fetch(`${box.dataset.url}?${query}`, { headers: { Accept: "application/json" } });
+      if (!response.ok || query.toString() !== asked) return;
+      show(await response.json());
+    } catch {
+      asked = ""; // offline: try again on the next change
+    }
+  };
+  const show = (cases) => {
+    list.replaceChildren(...cases.map((item) => nearbyItem(item, labels, t, box.dataset.publicUrl)));
+    box.hidden = cases.length === 0;
+  };
+  return () => {
+    clearTimeout(timer);
+    timer = setTimeout(check, 300);
+  };
+}
+
+function nearbyItem(item, labels, t, urlPattern) {
+  const li = document.createElement("li");
+  const link = document.createElement("a");
+  link.href = urlPattern.replace("CODE", encodeURIComponent(item.tracking_code));
+  link.textContent = item.title;
+  const badge = document.createElement("span");
+  badge.className = `badge state-${item.status}`;
+  badge.textContent = labels[item.status] || item.status;
+  const meta = document.createElement("span");
+  meta.className = "small muted";
+  meta.textContent = `${item.tracking_code} · ${t("nearby_distance", { m: item.distance_m })}`;
+  const follow = document.createElement("a");
+  follow.className = "nearby-follow";
+  follow.href = link.href;
+  follow.textContent = t("nearby_follow");
+  li.append(link, " ", badge, document.createElement("br"), meta, " · ", follow);
+  return li;
 }
 
 // --- photos ---------------------------------------------------------------------------------------
@@ -118,13 +303,9 @@ function setUpPhotos(form, t, state, limit) {
 
 async function addPhotos(form, t, state, files, list) {
   for (const file of files) {
-    const latitude = form.querySelector("#id_latitude");
-    if (!latitude.value) {
+    if (!state.location.has()) {
       const gps = await gpsFromJpeg(file).catch(() => null);
-      if (gps) {
-        setLocation(form, gps.lat, gps.lng);
-        form.querySelector("#location-status").textContent = t("from_photo");
-      }
+      if (gps) state.location.fromPhoto(gps.lat, gps.lng);
     }
     const photo = { file: await shrink(file) };
     state.photos.push(photo);
@@ -227,7 +408,7 @@ function gpsFromTiff(view, tiff) {
 
 // --- sending --------------------------------------------------------------------------------------
 
-function setUpSending(form, t, state) {
+function setUpSending(form, t, state, draft) {
   const button = form.querySelector("#send-button");
   const status = form.querySelector("#send-status");
   const progress = form.querySelector("#send-progress");
@@ -238,6 +419,7 @@ function setUpSending(form, t, state) {
     status.textContent = message;
     if (resend) button.textContent = button.dataset.resendLabel;
   };
+  state.draft = draft;
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (state.sending) return;
@@ -251,6 +433,10 @@ function setUpSending(form, t, state) {
       return;
     }
     if (!navigator.onLine) {
+      if (await queue(form, state)) {
+        done(t("queued"));
+        return;
+      }
       done(`${t("offline")} ${t("network")}`, { resend: true });
       return;
     }
@@ -263,6 +449,85 @@ function setUpSending(form, t, state) {
     state.sent = false;
     done("");
   });
+}
+
+// --- without a network: the outbox ---------------------------------------------------------------
+// The submission (fields, photos, its one Idempotency-Key) waits in IndexedDB (device-store.js)
+// and goes when the network returns: Background Sync in the worker where the browser has it, and
+// this page when it sees the network come back. The same key on every try makes it one case.
+
+async function queue(form, state) {
+  const device = window.PaknDevice;
+  if (!device || !("indexedDB" in window)) return false;
+  const entries = [];
+  for (const [name, value] of new FormData(form)) {
+    if (name !== "photos" && name !== "csrfmiddlewaretoken" && typeof value === "string") entries.push([name, value]);
+  }
+  for (const photo of state.photos) entries.push(["photos", photo.file, photo.file.name]);
+  const id = form.querySelector("input[name=idempotency_key]").value;
+  try {
+    await device.queue({ id, action: form.action, entries, title: form.querySelector("#id_title").value,
+                         created: Date.now() });
+  } catch {
+    return false;
+  }
+  // Background Sync where the browser has it (getRegistration, unlike ready, answers without a worker).
+  const registration = await navigator.serviceWorker?.getRegistration().catch(() => null);
+  if (registration && registration.sync) registration.sync.register(device.SYNC_TAG).catch(() => {});
+  showOutbox(form);
+  return true;
+}
+
+function setUpOutbox(form, t, state, draft) {
+  const device = window.PaknDevice;
+  if (!device) return;
+  const flush = () => { if (navigator.onLine) device.flushOutbox().catch(() => {}); };
+  window.addEventListener("online", flush);
+  device.listen((message) => {
+    if (message.type === "sent") sentFromQueue(form, t, state, draft, message);
+    if (message.type === "refused") form.querySelector("#send-status").textContent = t("queued_refused");
+    if (message.type === "queued" || message.type === "refused") showOutbox(form);
+  });
+  showOutbox(form);
+  flush();
+}
+
+async function showOutbox(form) {
+  const box = document.getElementById("outbox-notice");
+  if (!box || !window.PaknDevice) return;
+  const waiting = await window.PaknDevice.outbox().catch(() => []);
+  const list = box.querySelector("ul");
+  list.replaceChildren(...waiting.map((item) => {
+    const li = document.createElement("li");
+    li.textContent = item.title || item.id;
+    return li;
+  }));
+  box.querySelector("[data-waiting]").hidden = waiting.length === 0;
+  box.hidden = waiting.length === 0 && !box.querySelector("[data-sent] li");
+}
+
+function sentFromQueue(form, t, state, draft, message) {
+  const box = document.getElementById("outbox-notice");
+  const sent = box.querySelector("[data-sent]");
+  const li = document.createElement("li");
+  const link = document.createElement("a");
+  link.href = message.url;
+  link.textContent = t("queued_sent", { code: message.code });
+  li.append(link);
+  sent.querySelector("ul").append(li);
+  sent.hidden = false;
+  const key = form.querySelector("input[name=idempotency_key]");
+  if (message.id === key.value) {
+    // This form's content is now a case: start afresh.
+    draft.clear();
+    form.reset();
+    key.value = freshKey();
+    state.photos = [];
+    form.querySelector("#photo-previews").replaceChildren();
+    state.location.clear();
+    form.querySelector("#send-status").textContent = "";
+  }
+  showOutbox(form);
 }
 
 function upload(form, state, { t, status, progress, done }) {
@@ -292,6 +557,7 @@ function handleAnswer(form, request, state, { t, status, done }) {
   const followed = request.responseURL && new URL(request.responseURL).pathname !== new URL(form.action).pathname;
   if (request.status === 200 && followed) {
     state.sent = true;
+    state.draft.clear();
     status.textContent = t("done");
     window.location.assign(request.responseURL);
     return;

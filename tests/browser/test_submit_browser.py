@@ -9,6 +9,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from core.models import Ward
+from tests.browser.conftest import wait_for_worker
 from workflow.models import Submission
 from tests.factories import CategoryFactory, WardFactory
 from workflow.models import State
@@ -148,16 +149,20 @@ def test_a_refused_send_shows_the_reason_by_the_field_and_keeps_the_photos(phone
     assert Submission.objects.get().photos.count() == 1
 
 
-def test_the_installed_app_shows_its_offline_page_without_a_network(phone_page, phone_context, reference_data):
+def test_the_installed_app_keeps_the_form_and_shows_its_offline_page_without_a_network(
+        phone_page, phone_context, reference_data):
     page = phone_page
     page.goto(f"{page.base_url}/")
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    wait_for_worker(page)
     page.reload()  # the worker now controls the page
     assert page.evaluate("!!navigator.serviceWorker.controller")
     phone_context.set_offline(True)
     try:
-        page.goto(f"{page.base_url}/gui/")
-        assert page.get_by_role("heading", name="Bạn đang ngoại tuyến").is_visible()
+        page.goto(f"{page.base_url}/gui/")  # the form was kept when the worker was installed
+        assert page.get_by_role("heading", name="Gửi phản ánh").is_visible()
         assert page.evaluate("getComputedStyle(document.body).display") == "flex"  # the stylesheet came from the cache
+        assert page.locator("#id_category option[value=chieu-sang]").count() == 1
+        page.goto(f"{page.base_url}/tra-cuu/")  # a page never opened: the offline page
+        assert page.get_by_role("heading", name="Bạn đang ngoại tuyến").is_visible()
     finally:
         phone_context.set_offline(False)

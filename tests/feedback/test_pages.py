@@ -148,8 +148,11 @@ def test_the_confirmation_shows_the_code_the_private_link_and_what_happens_next(
     assert f"/theo-doi/{code}/?key={key}" in html
     assert "Điều gì xảy ra tiếp theo?" in html
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    # Only the origin goes out as a referrer (the page's own forms need it for CSRF), never the key.
+    assert response["Referrer-Policy"] == "strict-origin"
     assert f'data-tracking-code="{code}"' in html and "data-live-feedback=" in html
+    # The forms post to the address without the key; it travels in the body.
+    assert f'action="/theo-doi/{code}/"' in html and f'action="/theo-doi/{code}/?' not in html
 
 
 def test_the_same_idempotency_key_twice_makes_one_case(client, world):

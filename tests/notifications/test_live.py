@@ -197,7 +197,8 @@ def test_the_submitter_follows_their_own_case_only_and_sees_the_answer(world, ac
         await act(lambda: case_answer(case=my_case, actor=staff_actor(world.officer), answer="Đã sửa đèn."))
         update = await socket.receive_json_from(timeout=5)
         assert (update["status"], update["answer"]) == ("answered", "Đã sửa đèn.")
-        assert set(update) == {"type", "tracking_code", "status", "status_label", "answer"}
+            # No personal data: the code, the status, the answer, and the version the page compares.
+        assert set(update) == {"type", "tracking_code", "status", "status_label", "answer", "version"}
         await socket.disconnect()
     run_scenario(scenario)
 

@@ -40,6 +40,9 @@ class Submission(models.Model):
 
     tracking_code = models.CharField(_("mã theo dõi"), max_length=20, unique=True)
     private_key_hash = models.CharField(max_length=64, editable=False)
+    # The private key sealed (core.sealing), never in clear: the submitter's own messages carry
+    # their private link (feedback.services.private_link).
+    private_key_sealed = models.CharField(max_length=200, blank=True, editable=False)
     idempotency_key = models.CharField(max_length=128, null=True, blank=True, unique=True, editable=False)
     request_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="submissions")
@@ -79,6 +82,8 @@ class Submission(models.Model):
             models.Index(fields=["submitted_at", "device_class"], name="feedback_period_device"),
             # The mobile handling indicator reads only this index (bench/metrics.py).
             models.Index(fields=["device_class", "submitted_at", "case"], name="feedback_device_period_case"),
+            # "Similar feedback nearby": a latitude/longitude box before the exact distance.
+            models.Index(fields=["latitude", "longitude"], name="feedback_position"),
         ]
 
     def __str__(self):
