@@ -4,6 +4,7 @@ Served by daphne through ``config/server.py`` (``make run``), or any ASGI server
 workers can share a Redis channel layer (REDIS_URL). Request bodies are bounded before Django
 buffers them (``core.body_limit.BodyLimitMiddleware``; under ``config.server`` already at the socket).
 """
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -20,3 +21,7 @@ application = ProtocolTypeRouter({
     "http": BodyLimitMiddleware(django_asgi_app),
     "websocket": websocket_application,
 })
+
+# Everything loaded so far lives as long as the process: keep it out of the cyclic collector's
+# full passes, which otherwise walk it all while a change is being pushed to every socket.
+gc.freeze()

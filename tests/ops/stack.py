@@ -81,12 +81,14 @@ def connections_of(database_url, application_name):
 
 def server_env(*, database_url, redis_url=None, extra=None, tmp=None):
     """A server process's environment: PostgreSQL, Redis only if given, tasks in-process unless a
-    broker is given in ``extra``; JSON logs at INFO so a test can read them."""
+    broker is given in ``extra``; JSON logs at INFO so a test can read them. The per-address budgets
+    are lifted: every simulated client (the load test's citizens too) comes from 127.0.0.1."""
     tmp = Path(tmp or "/tmp")
     env = servers.server_env(sqlite_path=tmp / "unused.sqlite3", redis_url=redis_url, extra={
         "DATABASE_URL": database_url, "LOG_LEVEL": "INFO", "LOG_FORMAT": "json", "MEDIA_ROOT": str(tmp / "media"),
         "PAKN_SUBMISSION_RATE": "100000/minute", "PAKN_CITIZEN_ACTION_RATE": "100000/minute",
-        "PAKN_LOGIN_RATE": "100000/minute", **(extra or {})})
+        "PAKN_LOGIN_RATE": "100000/minute", "PAKN_LOOKUP_RATE": "100000/minute",
+        "PAKN_PUBLIC_READ_RATE": "100000/minute", **(extra or {})})
     return env
 
 
