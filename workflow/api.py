@@ -100,6 +100,11 @@ class CaseFilterSerializer(serializers.Serializer):
     ward = serializers.CharField(required=False, help_text="ward code")
     bbox = BboxField(required=False, source="area",
                      help_text="minlon,minlat,maxlon,maxlat: cases whose place (first located submission) is inside")
+    agency = serializers.CharField(required=False, help_text="agency code")
+    category = serializers.CharField(required=False, help_text="category code")
+    overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+    q = serializers.CharField(required=False, max_length=200, help_text="tracking code or words")
+    queue = serializers.ChoiceField(choices=selectors.QUEUES, required=False)
 
     def get_fields(self):
         fields = super().get_fields()
@@ -107,11 +112,6 @@ class CaseFilterSerializer(serializers.Serializer):
         fields["from"] = serializers.DateField(required=False, source="submitted_from", help_text="submitted from (day)")
         fields["to"] = serializers.DateField(required=False, source="submitted_to", help_text="submitted until (day, included)")
         return fields
-    agency = serializers.CharField(required=False, help_text="agency code")
-    category = serializers.CharField(required=False, help_text="category code")
-    overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
-    q = serializers.CharField(required=False, max_length=200, help_text="tracking code or words")
-    queue = serializers.ChoiceField(choices=selectors.QUEUES, required=False)
 
 
 class CaseListView(generics.ListAPIView):
