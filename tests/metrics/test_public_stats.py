@@ -197,3 +197,20 @@ def test_the_page_keeps_a_bad_period_on_screen_and_shows_the_default(client, wor
 def test_home_links_to_the_map_and_the_figures(client, world):
     page = client.get("/").content.decode()
     assert 'href="/ban-do/"' in page and 'href="/thong-ke/"' in page
+
+
+@pytest.mark.parametrize("period", PERIODS[:2])
+def test_with_the_stored_aggregates_built_the_public_rows_still_are_the_dashboards(client, world, spread, period):
+    """The public scope reads the store exactly as a province supervisor does (metrics.store)."""
+    from metrics import store
+    from metrics.scope import MetricsFilter
+    from workflow.actors import PUBLIC_ACTOR
+
+    store.rebuild()
+    assert store.stored_figures(filters=MetricsFilter(date_from=local("2026-03-01 00:00").date(),
+                                                      date_to=local("2026-03-31 00:00").date()),
+                                actor=PUBLIC_ACTOR, today=local("2026-05-05 09:00").date()) is not None
+    body = public_stats(client, period)
+    assert figures(body["province"]) == as_published(dashboard_summary(client, world.province_supervisor, period))
+    for row in body["agencies"]:
+        assert figures(row) == as_published(dashboard_summary(client, world.province_supervisor, period, row["code"]))
