@@ -282,7 +282,8 @@ REST_FRAMEWORK = {
         "citizen_actions": env("PAKN_CITIZEN_ACTION_RATE", "60/hour"),
         "login": env("PAKN_LOGIN_RATE", "30/hour"),
         # Public reads, per address, in two budgets (core.throttles says why): by tracking code (the
-        # public page, its API and the lookup form share one) and by place (the nearby search).
+        # public page, its API and the lookup form share one) and by place or figures (the nearby
+        # search, the public map and statistics).
         "lookups": env("PAKN_LOOKUP_RATE", "120/hour"),
         "public_reads": env("PAKN_PUBLIC_READ_RATE", "300/minute"),
         "csp_reports": env("PAKN_CSP_REPORT_RATE", "60/minute"),
@@ -335,6 +336,10 @@ PAKN_MAP_MAX_ZOOM = env_int("PAKN_MAP_MAX_ZOOM", 19)
 # "Similar feedback nearby" on the form (GET /api/v1/feedback/nearby/).
 PAKN_NEARBY_RADIUS_M = env_int("PAKN_NEARBY_RADIUS_M", 300)
 PAKN_NEARBY_DAYS = env_int("PAKN_NEARBY_DAYS", 60)
+# Transparency pages (the public map and statistics) answer from the cache: the map's entries
+# follow every change to a case and expire after this; the figures only expire.
+PAKN_PUBLIC_MAP_CACHE_SECONDS = env_int("PAKN_PUBLIC_MAP_CACHE_SECONDS", 300)
+PAKN_PUBLIC_STATS_CACHE_SECONDS = env_int("PAKN_PUBLIC_STATS_CACHE_SECONDS", 600)
 
 # Content-Security-Policy on every response (django-csp): scripts only from the site's own files,
 # never inline (pages pass data through data-* attributes or json_script); map tiles from the host

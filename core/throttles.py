@@ -6,8 +6,9 @@ reads have two budgets because they guard against different things:
 - ``lookups`` (``PAKN_LOOKUP_RATE``, tight): reads that name a case by its tracking code (the public
   page, its API and the lookup form share it), so codes cannot be guessed faster through one door
   than another;
-- ``public_reads`` (``PAKN_PUBLIC_READ_RATE``, generous): reads by place (the nearby search the form
-  makes as the pin moves), which name no case and only list what is already public.
+- ``public_reads`` (``PAKN_PUBLIC_READ_RATE``, generous): reads by place and public figures (the
+  nearby search the form makes as the pin moves, the public map and statistics), which name no case
+  and only show what is already public.
 """
 from types import SimpleNamespace
 

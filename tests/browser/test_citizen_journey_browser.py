@@ -63,10 +63,10 @@ def fill_form(page, tmp_path, *, title="Đèn đường hỏng trước số 12 
     if photos:
         files = [str(photo_file(tmp_path, f"anh-{n}.jpg", colour=(100 + 40 * n, 150, 200))) for n in range(photos)]
         page.set_input_files("#id_photos", files)
-        page.wait_for_function(f"document.querySelectorAll('#photo-previews li img').length === {photos}")
+        page.wait_for_function(f"() => document.querySelectorAll('#photo-previews li img').length === {photos}")
     if pin:
         page.locator("#location-map").click(position={"x": 180, "y": 120})
-        page.wait_for_function("document.querySelector('#id_latitude').value !== ''")
+        page.wait_for_function("() => document.querySelector('#id_latitude').value !== ''")
     page.fill("#id_address", "12 Lý Thái Tổ")
     page.fill("#id_contact_name", "Nguyễn Thị Lan")
     page.fill("#id_contact_email", "lan@example.vn")
@@ -302,7 +302,7 @@ def test_a_draft_survives_a_reload_and_goes_after_sending(phone_page, lighting, 
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] + 60, steps=5)
     page.mouse.up()
-    page.wait_for_function(f"document.querySelector('#id_latitude').value !== '{latitude}'")
+    page.wait_for_function(f"() => document.querySelector('#id_latitude').value !== '{latitude}'")
     assert float(page.locator("#id_latitude").input_value()) < float(latitude)  # dragged south
     assert page.locator("#draft-notice").is_visible()
     page.screenshot(path=str(screenshot_dir / "draft-restored.png"), full_page=True)
@@ -406,7 +406,7 @@ def test_a_photo_taken_outside_the_province_does_not_place_the_pin(phone_page, l
     assert "nằm ngoài tỉnh" in page.locator("#photo-location-note").inner_text()
     assert page.locator("#id_latitude").input_value() == ""
     page.set_input_files("#id_photos", str(photo_file(tmp_path, "bac-ninh.jpg", exif=gps_exif(*BAC_NINH))))
-    page.wait_for_function("document.querySelector('#id_latitude').value !== ''")
+    page.wait_for_function("() => document.querySelector('#id_latitude').value !== ''")
     assert page.locator("#id_latitude").input_value().startswith("21.186")
     assert page.locator("#photo-location-note").is_hidden()
 

@@ -167,7 +167,7 @@ def test_no_page_of_the_journey_breaks_the_content_security_policy(
         citizen.get_by_label("Hiện trường").check()
         citizen.select_option("#id_category", "chieu-sang")
         citizen.locator("#location-map.leaflet-container").click(position={"x": 180, "y": 120})
-        citizen.wait_for_function("document.querySelector('#id_latitude').value !== ''")
+        citizen.wait_for_function("() => document.querySelector('#id_latitude').value !== ''")
         photo = tmp_path / "den.jpg"
         Image.new("RGB", (1200, 900), (90, 120, 160)).save(photo, "JPEG")
         citizen.set_input_files("#id_photos", str(photo))
