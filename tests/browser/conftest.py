@@ -175,6 +175,17 @@ def new_desktop_context(browser):
     return record_csp_violations(context)
 
 
+def checked_page(context, base_url=None):
+    """For a fixture: a page of ``context`` (``page.base_url`` set when given); afterwards the test
+    fails if any page of the context broke the site's CSP, and the context is closed."""
+    page = context.new_page()
+    page.base_url = base_url
+    yield page
+    violations = csp_violations(context)
+    context.close()
+    assert not violations, json.dumps(violations, ensure_ascii=False, indent=1)
+
+
 @pytest.fixture
 def phone_context(chromium_browser):
     """A phone's browser for one test; the test fails if any page broke the site's CSP."""

@@ -70,6 +70,12 @@ def shows_its_image(locator):
     return locator.evaluate("img => img.naturalWidth > 0")
 
 
+def kept_paths(page):
+    """The paths the offline worker keeps for private pages (pages and their photos)."""
+    return page.evaluate("""() => caches.open("pakn-pages-v1").then(cache => cache.keys())
+        .then(keys => keys.map(request => new URL(request.url).pathname))""")
+
+
 def log_in(page, base_url, username):
     page.goto(f"{base_url}/staff/login/")
     page.fill("#id_username", username)
@@ -122,8 +128,11 @@ def test_a_private_page_kept_for_offline_reading_keeps_its_photos(phone_page, ph
     page.goto(f"{page.base_url}/theo-doi/{private_lamp.tracking_code}/?key={KEY}")  # opened once, online
     page.locator(".case-summary .photos img").first.wait_for()
     wait_until_remembered(page, private_lamp.tracking_code)
-    page.wait_for_function("""() => caches.open("pakn-pages-v1").then(cache => cache.keys())
-        .then(keys => keys.some(request => new URL(request.url).pathname.startsWith("/media/")))""")
+    for _ in range(100):  # the worker keeps the photos a moment after the page
+        if any(path.startswith("/media/") for path in kept_paths(page)):
+            break
+        page.wait_for_timeout(100)
+    assert any(path.startswith("/media/") for path in kept_paths(page))
     phone_context.set_offline(True)
     try:
         page.goto(f"{page.base_url}/theo-doi/{private_lamp.tracking_code}/?key={KEY}")
@@ -133,8 +142,7 @@ def test_a_private_page_kept_for_offline_reading_keeps_its_photos(phone_page, ph
         page.goto(f"{page.base_url}/")  # taken off the device: the page and its photos go
         page.locator("#mine").get_by_role("button", name=f"Xóa khỏi máy này: {private_lamp.tracking_code}").click()
         page.locator("#mine").wait_for(state="hidden")
-        assert page.evaluate("""() => caches.open("pakn-pages-v1").then(cache => cache.keys())
-            .then(keys => keys.map(request => new URL(request.url).pathname))""") == []
+        assert kept_paths(page) == []
     finally:
         phone_context.set_offline(False)
 
@@ -142,8 +150,9 @@ def test_a_private_page_kept_for_offline_reading_keeps_its_photos(phone_page, ph
 def test_no_page_of_the_journey_breaks_the_content_security_policy(
         chromium_browser, asgi_live_server, world, lighting, private_lamp, tmp_path, screenshot_dir):
     """Home, the form with its map, the private page (and its live part), the public page, the
-    staff inbox, the staff case page and the dashboard, used as people use them, under the real
-    policy; map tiles are asked for (and refused by the test, after the policy let them go)."""
+    public map and statistics, the staff inbox, the staff case page and the dashboard with its map,
+    used as people use them, under the real policy; map tiles are asked for (and refused by the
+    test, after the policy let them go)."""
     base = asgi_live_server.url
     services.case_route(case=private_lamp.case, actor=staff_actor(world.receptionist), agency=world.department)
     shared = make_submission(category=lighting, title="Đèn đường tắt cả dãy phố", publish_consent=True, **AT)
@@ -154,13 +163,15 @@ def test_no_page_of_the_journey_breaks_the_content_security_policy(
                                                                              route.abort("blockedbyclient")))
     citizen, officer = citizen_context.new_page(), officer_context.new_page()
     try:
-        for path in ("/", "/tra-cuu/", "/ngoai-tuyen/", "/api/docs/", "/admin/login/"):
+        for path in ("/", "/tra-cuu/", "/ngoai-tuyen/", "/ban-do/", "/thong-ke/", "/api/docs/", "/admin/login/"):
             response = citizen.goto(base + path)
             citizen.wait_for_load_state("networkidle")
             assert response.status == 200, path
             assert "script-src 'self'" in response.headers["content-security-policy"], path
             if path == "/api/docs/":
                 citizen.locator(".swagger-ui .info").wait_for()  # the docs started from their script file
+            if path == "/ban-do/":  # the public map drew what its API answered (the shared case)
+                citizen.locator("#public-map .leaflet-marker-icon").first.wait_for()
 
         # The form: a pin dropped on the map, a photo previewed, similar cases fetched nearby.
         citizen.goto(f"{base}/gui/")
@@ -194,6 +205,8 @@ def test_no_page_of_the_journey_breaks_the_content_security_policy(
             response = officer.goto(base + path)
             officer.wait_for_load_state("networkidle")
             assert response.status == 200, path
+            if path == "/dashboard/":  # the dashboard's map drew its cases
+                officer.locator("#case-map .leaflet-marker-icon").first.wait_for()
         officer.goto(f"{base}/staff/cases/{private_lamp.case_id}/")
         assert shows_its_image(officer.locator(".photos img").first)  # staff who may see the case
         officer.click('form[data-action="accept"] button[type=submit]')

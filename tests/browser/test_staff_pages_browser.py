@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 
 from core.images import process_image
 from notifications.models import OutboxMessage
-from tests.browser.conftest import (SCREENSHOTS, assert_accessible, csp_violations, fits_the_screen, new_desktop_context,
+from tests.browser.conftest import (SCREENSHOTS, assert_accessible, checked_page, fits_the_screen, new_desktop_context,
                                      new_phone_context)
 from tests.factories import PASSWORD, make_submission
 from workflow import services
@@ -28,23 +28,14 @@ def server(asgi_live_server):
     return asgi_live_server
 
 
-def _page_in(context):
-    """A page of ``context``; the test fails if any page it opened broke the site's CSP."""
-    page = context.new_page()
-    yield page
-    violations = csp_violations(context)
-    context.close()
-    assert not violations, violations
-
-
 @pytest.fixture
 def phone(chromium_browser, server):
-    yield from _page_in(new_phone_context(chromium_browser))
+    yield from checked_page(new_phone_context(chromium_browser))
 
 
 @pytest.fixture
 def desktop(chromium_browser, server):
-    yield from _page_in(new_desktop_context(chromium_browser))
+    yield from checked_page(new_desktop_context(chromium_browser))
 
 
 @pytest.fixture

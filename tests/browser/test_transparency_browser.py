@@ -12,7 +12,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from tests.browser.conftest import SCREENSHOTS, assert_accessible, fits_the_screen, new_phone_context
+from tests.browser.conftest import SCREENSHOTS, assert_accessible, checked_page, fits_the_screen, new_phone_context
 from tests.factories import PASSWORD, CategoryFactory, WardFactory, make_submission
 from workflow import services
 from workflow.actors import staff_actor
@@ -34,11 +34,7 @@ def empty_cache():
 
 @pytest.fixture
 def phone(chromium_browser, asgi_live_server):
-    context = new_phone_context(chromium_browser)
-    page = context.new_page()
-    page.base_url = asgi_live_server.url
-    yield page
-    context.close()
+    yield from checked_page(new_phone_context(chromium_browser), asgi_live_server.url)
 
 
 @pytest.fixture
