@@ -8,8 +8,11 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         # No other app imports this one: it listens to the workflow's bus from here.
+        from django.core import checks
+
         from core import health
         from notifications import monitoring, receivers
+        from notifications.push import check_vapid_settings
         from notifications.health import backlog
         from workflow import signals
 
@@ -20,4 +23,5 @@ class NotificationsConfig(AppConfig):
         signals.case_changed.connect(receivers.on_case_changed, dispatch_uid="notifications-live")
         signals.deadline_reached.connect(receivers.on_deadline_reached, dispatch_uid="notifications-deadline")
         health.register("notifications", backlog)
+        checks.register(check_vapid_settings, "notifications")
         monitoring.register()

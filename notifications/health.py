@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
-from notifications.models import IntentStatus, NotificationIntent, OutboxMessage, OutboxStatus
+from notifications.models import IntentStatus, NotificationIntent, OutboxChannel, OutboxMessage, OutboxStatus, PushSubscription
 
 
 def _counts(model, pending, failed, now):
@@ -30,3 +30,18 @@ def backlog(now=None):
             "messages_pending": messages["pending"], "messages_failed": messages["failed"],
             "oldest_pending_age_seconds": oldest,
             "problem": bool(intents["failed"] or messages["failed"]) or oldest > settings.PAKN_OUTBOX_ALERT_SECONDS}
+
+
+def push_figures():
+    """Web Push on ``/readyz``: whether a key is configured, browsers subscribed, pushes waiting and
+    given up on (a push service that is down shows as a growing ``pending``)."""
+    from notifications.push import vapid_keys
+
+    pushes = OutboxMessage.objects.filter(channel=OutboxChannel.PUSH).aggregate(
+        pending=Count("pk", filter=Q(status=OutboxStatus.PENDING)),
+        failed=Count("pk", filter=Q(status=OutboxStatus.FAILED)),
+        gone=Count("pk", filter=Q(status=OutboxStatus.GONE)))
+    browsers = PushSubscription.objects.aggregate(citizens=Count("pk", filter=Q(submission__isnull=False)),
+                                                  staff=Count("pk", filter=Q(user__isnull=False)))
+    return {"configured": vapid_keys() is not None, "subscriptions": browsers, **pushes,
+            "held_sms": OutboxMessage.objects.filter(status=OutboxStatus.HELD).count()}
