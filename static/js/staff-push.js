@@ -35,6 +35,8 @@ function setUp() {
       if (response.status !== 201) throw new Error(`status ${response.status}`);
       localStorage.setItem(MARK, subscription.endpoint);
       show(true, data.textOn);
+      const count = document.querySelector("[data-push-count]");  // counted when the page was made
+      if (count) count.hidden = true;
     } catch (error) {
       show(false, error.reason === "denied" ? data.textDenied : data.textFailed);
     } finally {
