@@ -1,5 +1,6 @@
 """The notifications API: a staff member's own notifications and marking them read; Web Push (the
 province's public key, a citizen's browser following their case, a staff member's browser)."""
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -133,7 +134,9 @@ class PushKeyView(APIView):
     @extend_schema(operation_id="push_key", responses={200: PushKeySerializer, 503: ERROR},
                    summary="Khóa công khai VAPID để trình duyệt đăng ký nhận thông báo đẩy")
     def get(self, request):
-        return Response({"public_key": _public_key()})
+        response = Response({"public_key": _public_key()})
+        patch_cache_control(response, public=True, max_age=600)  # asked on each private page; it rarely changes
+        return response
 
 
 class CitizenPushView(APIView):

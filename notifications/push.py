@@ -95,18 +95,20 @@ def load_private_key(text: str) -> ec.EllipticCurvePrivateKey:
 
 
 def vapid_keys() -> VapidKeys | None:
-    """The configured key pair, or None when Web Push is not set up (then nothing subscribes)."""
-    return _vapid_keys(settings.PAKN_VAPID_PRIVATE_KEY, settings.PAKN_VAPID_KEY_FILE,
-                       settings.PAKN_VAPID_PUBLIC_KEY)
+    """The configured key pair, or None when Web Push is not set up (then nothing subscribes).
 
-
-@lru_cache(maxsize=4)
-def _vapid_keys(private_text, key_file, public_text):
+    The key file is read each time (a file written after start-up counts); parsing is cached."""
+    private_text, key_file = settings.PAKN_VAPID_PRIVATE_KEY, settings.PAKN_VAPID_KEY_FILE
     if not private_text and key_file and os.path.exists(key_file):
         with open(key_file, encoding="utf-8") as handle:
             private_text = handle.read()
     if not private_text:
         return None
+    return _vapid_keys(private_text, settings.PAKN_VAPID_PUBLIC_KEY)
+
+
+@lru_cache(maxsize=4)
+def _vapid_keys(private_text, public_text):
     key = load_private_key(private_text)
     public = public_key_of(key)
     if public_text and public_text.strip().rstrip("=") != public:

@@ -22,11 +22,13 @@ function setUp() {
     if (message !== undefined) status.textContent = message;
   };
 
-  offer.hidden = false;
   currentSubscription().then((subscription) => {
     const following = Boolean(subscription) && localStorage.getItem(remembered(data.code)) === subscription.endpoint;
     show(following, following ? data.textOn : "");
     if (!following && Notification.permission === "denied") status.textContent = data.textDenied;
+    // Tell the server again what this browser holds: a subscription the browser renewed, or one
+    // the server let go, is put right without a tap.
+    if (following) sendJSON(data.subscribeUrl, "POST", { key: data.key, subscription: subscription.toJSON() }).catch(() => {});
   }).catch(() => {});
 
   on.addEventListener("click", async () => {
@@ -64,8 +66,13 @@ function setUp() {
   });
 }
 
+// The offer shows only where it can work: Web Push in this browser, and a key on the server.
 if (offer && pushSupported()) {
-  setUp();
+  fetch(offer.dataset.keyUrl, { headers: { Accept: "application/json" } }).then((response) => {
+    if (!response.ok) return;
+    offer.hidden = false;
+    setUp();
+  }).catch(() => {});
 } else if (needsHomeScreen()) {
   const hint = document.querySelector("[data-push-ios]");
   if (hint) hint.hidden = false;

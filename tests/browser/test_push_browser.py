@@ -222,6 +222,23 @@ def test_the_offer_asks_for_permission_only_when_tapped_and_says_when_it_is_refu
         context.close()
 
 
+def test_without_a_key_on_the_server_the_offer_stays_hidden(chromium_browser, asgi_live_server, world, settings):
+    settings.PAKN_VAPID_PRIVATE_KEY = settings.PAKN_VAPID_KEY_FILE = ""
+    base = asgi_live_server.url
+    submission, key = submitted(world)
+    context = phone_with_push(chromium_browser, base, None)
+    page = context.new_page()
+    try:
+        with page.expect_response(lambda response: response.url.endswith("/api/v1/push/key/")) as answer:
+            page.goto(f"{base}{private_path(submission.tracking_code, key)}&new=1")
+        assert answer.value.status == 503
+        page.wait_for_load_state("networkidle")
+        assert page.locator("[data-push-offer]").is_hidden()
+        assert page.locator("#notify").is_visible()  # the section itself stays, with its other channels
+    finally:
+        context.close()
+
+
 def test_the_submitter_turns_sms_and_email_off_and_on_with_one_tap_each(chromium_browser, asgi_live_server, world,
                                                                           screenshot_dir):
     base = asgi_live_server.url
