@@ -121,11 +121,12 @@ def _store_and_push(rows):
     if created:
         ids = [n.pk for n in created if n.pk] or None
         user_ids = sorted({n.user_id for n in created})
-        transaction.on_commit(lambda: _push(user_ids, ids))
+        transaction.on_commit(lambda: _announce_live(user_ids, ids))
     return created
 
 
-def _push(user_ids, notification_ids):
+def _announce_live(user_ids, notification_ids):
+    """The bell of each open staff page, over the live socket (Web Push is the outbox's)."""
     try:
         live.push_notifications(user_ids=user_ids, notification_ids=notification_ids)
     except Exception:  # the rows are stored; the bell shows them on the next page

@@ -323,6 +323,11 @@ def test_a_reminder_outside_office_hours_is_pushed_when_the_office_opens(
     row = OutboxMessage.objects.get(channel="push", kind="reminder")
     assert timezone.localtime(row.next_attempt_at, LOCAL_TZ) == datetime(2026, 3, 3, 7, 30, tzinfo=LOCAL_TZ)
     assert push_service.received == [] and Notification.objects.filter(kind="reminder").exists()  # the bell at once
+    # Waiting for the office to open is no backlog for the operator.
+    from notifications.health import backlog
+
+    overnight = backlog(now=datetime(2026, 3, 3, 6, 0, tzinfo=LOCAL_TZ))
+    assert overnight["messages_pending"] == 1 and overnight["oldest_pending_age_seconds"] == 0
     with time_machine.travel(datetime(2026, 3, 3, 7, 29, tzinfo=LOCAL_TZ), tick=False):
         assert outbox_sweep() == 0
     with time_machine.travel(datetime(2026, 3, 3, 7, 31, tzinfo=LOCAL_TZ), tick=False):
