@@ -124,6 +124,9 @@ def check_vapid_settings(app_configs=None, **kwargs):
         vapid_keys()
     except ImproperlyConfigured as exc:
         return [Error(str(exc), hint="manage.py generate_vapid_keys prints a valid pair.", id="notifications.E001")]
+    if not settings.PAKN_VAPID_SUBJECT.startswith(("mailto:", "https://")):
+        return [Error("PAKN_VAPID_SUBJECT must be a mailto: or https:// address (RFC 8292).",
+                      id="notifications.E002")]
     return []
 
 

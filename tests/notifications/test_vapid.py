@@ -68,6 +68,13 @@ def test_a_key_that_cannot_be_read_or_a_public_key_that_does_not_match_stops_sta
     assert [error.id for error in check_vapid_settings()] == ["notifications.E001"]
 
 
+def test_the_contact_push_services_see_must_be_an_address(no_key):
+    no_key.PAKN_VAPID_SUBJECT = "pakn@bacninh.gov.vn"
+    assert [error.id for error in check_vapid_settings()] == ["notifications.E002"]
+    no_key.PAKN_VAPID_SUBJECT = "mailto:pakn@bacninh.gov.vn"
+    assert check_vapid_settings() == []
+
+
 @pytest.mark.django_db
 def test_readyz_and_metrics_tell_the_operator_about_push(client, world, vapid):
     from tests.factories import make_submission
