@@ -9,8 +9,11 @@ that the pipeline accepts, both variants make the same two outputs, a stored JPE
 * pipeline: ``process_image(data, max_bytes=…, max_pixels=…, max_side=2048, thumb_side=400)``,
   i.e. sniffing, header pixel check, GPS read, JPEG draft decoding, in-place EXIF transpose,
   conversion to RGB and to sRGB, resize, metadata-free encode.
-* baseline: ``Image.open`` → ``ImageOps.exif_transpose`` → ``img.thumbnail((2048, 2048))`` → save
-  JPEG to BytesIO, then a copy thumbnailed to 400 px and saved. It uses the pipeline's resampling
+* naive baseline: ``Image.open`` → ``ImageOps.exif_transpose`` → ``img.thumbnail((2048, 2048))`` →
+  save JPEG to BytesIO, then a copy thumbnailed to 400 px and saved.
+* draft baseline (the fair one for JPEG): the same after ``img.draft("RGB", size)`` with the size
+  the stored copy will have, so libjpeg decodes at 1/2, 1/4 or 1/8 scale whenever that is still
+  at least as big (what the pipeline does too). It uses the pipeline's resampling
   filter and JPEG settings (Lanczos, reducing_gap 3.0, quality 85, optimize, progressive) so the
   ratio measures how the work is organised, not a cheaper filter or encoder. It does less than
   the pipeline: no validation, no GPS, no colour management.
@@ -31,6 +34,10 @@ file, resets the kernel's high-water mark (writing "5" to /proc/self/clear_refs;
 allowed, the figure is VmHWM after minus VmRSS before, which can only under-report), runs once
 and reports VmHWM minus the RSS it started from. The tracemalloc peak of the same run is printed
 alongside ("py heap") to show how little of the real footprint it captures.
+
+``--json`` prints one JSON object as its last line: ``ratio_time_12mp`` and ``ratio_memory_12mp``
+(pipeline ÷ naive on the synthetic 12 MP JPEG), ``ratio_time_12mp_draft`` (÷ the draft baseline),
+``ratio_time_heic`` (pipeline ÷ naive, summed over the HEIC photos).
 
 The database and settings module are not needed: all limits are passed explicitly; Django is
 configured with bare defaults only so that refusal messages can be translated.
@@ -82,7 +89,21 @@ def run_pipeline(data: bytes) -> tuple[bytes, bytes]:
 
 
 def run_baseline(data: bytes) -> tuple[bytes, bytes]:
-    img = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
+    return _naive(Image.open(io.BytesIO(data)))
+
+
+def run_draft_baseline(data: bytes) -> tuple[bytes, bytes]:
+    """The fair baseline: the naive pipeline plus Pillow's reduced-scale JPEG decode, asked for the
+    size the copy will have (Pillow picks the smallest scale that is still at least that big)."""
+    img = Image.open(io.BytesIO(data))
+    width, height = img.size
+    ratio = min(MAX_SIDE / width, MAX_SIDE / height, 1)
+    img.draft("RGB", (round(width * ratio), round(height * ratio)))
+    return _naive(img)
+
+
+def _naive(img: Image.Image) -> tuple[bytes, bytes]:
+    img = ImageOps.exif_transpose(img)
     img.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS, reducing_gap=3.0)
     img = img.convert("RGB")
     thumb = img.copy()
@@ -96,7 +117,7 @@ def _save(img: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-VARIANTS = {"pipeline": run_pipeline, "baseline": run_baseline}
+VARIANTS = {"pipeline": run_pipeline, "baseline": run_baseline, "draft": run_draft_baseline}
 
 
 # --- Memory: one run in a fresh process -------------------------------------------------------
@@ -182,39 +203,53 @@ def synthetic_photos(usable: list[Path], folder: Path) -> list[Path]:
     return made
 
 
-# --- Report ----------------------------------------------------------------------------------
+# --- Report ---------------------------------------------------------------------------------
 
-COLUMNS = (
-    "photo", "MP", "pipe ms", "base ms", "time x", "pipe MB", "base MB", "mem x",
-    "py heap pipe/base MB",
-)
-ROW = "{:<36} {:>5} {:>8} {:>8} {:>6} {:>8} {:>8} {:>6}  {:>20}"
+COLUMNS = ("photo", "MP", "pipe ms", "naive ms", "draft ms", "p/naive", "p/draft", "pipe MB", "naive MB", "mem p/n",
+           "stored")
+ROW = "{:<30} {:>5} {:>8} {:>8} {:>8} {:>7} {:>7} {:>8} {:>8} {:>7}  {:>10}"
 
 
-def row(name: str, mp: float, pipe_s: float, base_s: float, pipe_mb: float, base_mb: float,
-        heap: str = "") -> str:
-    return ROW.format(
-        name[:36], f"{mp:.1f}", f"{pipe_s * 1e3:.0f}", f"{base_s * 1e3:.0f}",
-        f"{base_s / pipe_s:.2f}", f"{pipe_mb:.0f}", f"{base_mb:.0f}",
-        f"{base_mb / pipe_mb:.2f}" if pipe_mb >= 1 else "-", heap,
-    )
+def row(name, mp, times, memory, stored=""):
+    pipe, naive, draft = (times[v] for v in VARIANTS)
+    mem = [memory[v] / 2**20 for v in ("pipeline", "baseline")]
+    return ROW.format(name[:30], f"{mp:.1f}", f"{pipe * 1e3:.0f}", f"{naive * 1e3:.0f}", f"{draft * 1e3:.0f}",
+                      f"{pipe / naive:.2f}", f"{pipe / draft:.2f}", f"{mem[0]:.0f}", f"{mem[1]:.0f}",
+                      f"{mem[0] / mem[1]:.2f}" if mem[1] >= 1 else "-", stored)
 
 
-def report(photos: list[Path], repeat: int) -> None:
+def report(photos: list[Path], repeat: int) -> dict:
+    """One row per photo; returns the figures by photo name (times in s, peak memory in bytes)."""
     print(ROW.format(*COLUMNS))
-    totals = [0.0] * 5  # MP, pipeline s, baseline s, pipeline MB, baseline MB
+    figures = {}
     for path in photos:
         with Image.open(path) as img:
             mp = img.width * img.height / 1e6
-        times = measure_time(path.read_bytes(), repeat)
-        memory = {variant: measure_memory(variant, path) for variant in VARIANTS}
-        mb = [memory[variant]["rss_peak"] / 2**20 for variant in VARIANTS]
-        heap = "{:.1f} / {:.1f}".format(*(memory[v]["traced_peak"] / 2**20 for v in VARIANTS))
-        figures = [mp, times["pipeline"], times["baseline"], *mb]
-        print(row(path.name, *figures, heap), flush=True)
-        totals = [total + figure for total, figure in zip(totals, figures)]
-    print(row("total (sum over photos)", *totals))
-    print("time x = baseline / pipeline (above 1: pipeline faster); mem x likewise for peak RSS.")
+        data = path.read_bytes()
+        times = measure_time(data, repeat)
+        memory = {variant: measure_memory(variant, path)["rss_peak"] for variant in ("pipeline", "baseline")}
+        result = process_image(data, **LIMITS)
+        print(row(path.name, mp, times, memory, f"{result.width}×{result.height}"), flush=True)
+        figures[path.name] = {"times": times, "memory": memory}
+    print("p/naive, p/draft: pipeline time ÷ baseline time (below 1: the pipeline is faster); mem p/n likewise for"
+          " peak RSS.\nnaive: open, exif_transpose, thumbnail, save; draft: the same after Image.draft() to the"
+          " stored size (the fair baseline for JPEG).")
+    return figures
+
+
+def ratios(figures: dict) -> dict:
+    """The JSON figures: pipeline ÷ baseline on the synthetic 12 MP JPEG and over the HEIC photos."""
+    result = {}
+    twelve = figures.get("synthetic_12mp_orient6.jpg")
+    if twelve:
+        t, m = twelve["times"], twelve["memory"]
+        result.update(ratio_time_12mp=round(t["pipeline"] / t["baseline"], 3),
+                      ratio_time_12mp_draft=round(t["pipeline"] / t["draft"], 3),
+                      ratio_memory_12mp=round(m["pipeline"] / m["baseline"], 3))
+    heic = [f["times"] for name, f in figures.items() if name.lower().endswith((".heic", ".heif"))]
+    if heic:
+        result["ratio_time_heic"] = round(sum(t["pipeline"] for t in heic) / sum(t["baseline"] for t in heic), 3)
+    return result
 
 
 def main() -> None:
@@ -222,6 +257,7 @@ def main() -> None:
     parser.add_argument("--photos", type=Path, default=DEFAULT_PHOTOS)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-synthetic", action="store_true")
+    parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
     parser.add_argument("--child", nargs=2, metavar=("VARIANT", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -238,7 +274,9 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as scratch:
         extra = [] if args.no_synthetic else synthetic_photos(usable, Path(scratch))
-        report(usable + extra, args.repeat)
+        figures = report(usable + extra, args.repeat)
+    if args.json:
+        print(json.dumps(ratios(figures)))
 
 
 if __name__ == "__main__":

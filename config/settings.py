@@ -137,7 +137,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    # One publish per group, fanned out in each process (notifications.layers); PAKN_CHANNEL_LAYER=list
+    # for channels_redis' list-based layer (one Redis message per socket).
+    CHANNEL_LAYERS = {"default": {"BACKEND": {
+        "pubsub": "notifications.layers.PubSubChannelLayer", "list": "channels_redis.core.RedisChannelLayer",
+    }[env("PAKN_CHANNEL_LAYER", "pubsub")], "CONFIG": {"hosts": [REDIS_URL]}}}
     # The cache only speeds things up (throttle counters, the calendar's version): while Redis is
     # down it answers "nothing cached" instead of failing the request, so citizens can still
     # submit and officials still act. Throttling is then off until Redis returns.

@@ -52,10 +52,9 @@ DEFAULT_MAX_SIDE = 2048
 DEFAULT_THUMB_SIDE = 400
 JPEG_QUALITY = 85
 
-# libjpeg can decode at 1/2, 1/4 or 1/8 scale for a fraction of the work. We take a scale when the
-# result keeps at least this share of max_side: a 4032 px phone photo then decodes at 2016 px
-# instead of being decoded at 4032 and shrunk to 2048, for a stored copy 1.6 % smaller.
-DRAFT_SLACK = 0.9
+# libjpeg can decode at 1/2, 1/4 or 1/8 scale for a fraction of the work; a scale is taken only when
+# the decoded copy still has at least max_side pixels on its long side, so the stored copy is
+# exactly the size asked (a 6000 px photo decodes at 3000 px; a 4032 px one needs the full decode).
 
 # pillow-heif's own list (as_plugin._is_supported_heif); "avif" is absent on purpose.
 _HEIF_BRANDS = frozenset(
@@ -118,8 +117,9 @@ def process_image(
     with _rejecting_undecodable(max_pixels), _open(raw, source_format, max_pixels) as img:
         gps = _read_gps(img)
         icc_profile = img.info.get("icc_profile")
-        stored = _to_srgb(_shrink(_to_rgb(_decode(img, max_side)), max_side), icc_profile)
-        thumbnail = _shrink(stored.copy(), thumb_side)
+        # Turned upright after shrinking: rotating a 2048 px copy costs a quarter of a 4032 px one.
+        stored = _upright(_to_srgb(_shrink(_to_rgb(_decode(img, max_side)), max_side), icc_profile), img)
+        thumbnail = _thumbnail(stored, thumb_side)
         return ProcessedImage(
             content=_encode_jpeg(stored),
             thumbnail=_encode_jpeg(thumbnail),
@@ -302,9 +302,16 @@ def _degrees(value, ref, refs: str) -> float | None:
 def _decode(img: Image.Image, max_side: int) -> Image.Image:
     _draft(img, max_side)
     img.load()  # the full decode: truncated or corrupt data surfaces here, not in a later step
-    # In place: when there is nothing to rotate, the default would copy the full-size image.
-    ImageOps.exif_transpose(img, in_place=True)
     return img
+
+
+def _upright(img: Image.Image, source: Image.Image) -> Image.Image:
+    """Apply the source's EXIF orientation (read from the upload, whatever conversions made ``img``)."""
+    orientation = source.getexif().get(ExifTags.Base.Orientation, 1)
+    method = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+              5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+              8: Image.Transpose.ROTATE_90}.get(orientation)
+    return img.transpose(method) if method is not None else img
 
 
 def _draft(img: Image.Image, max_side: int) -> None:
@@ -319,7 +326,7 @@ def _draft(img: Image.Image, max_side: int) -> None:
     width, height = img.size
     long_side = max(width, height)
     for scale in (8, 4, 2):
-        if long_side / scale >= max_side * DRAFT_SLACK:
+        if long_side // scale >= max_side:
             img.draft("RGB", (width // scale, height // scale))
             return
 
@@ -341,6 +348,15 @@ def _shrink(img: Image.Image, side: int) -> Image.Image:
     # indistinguishable from a pure Lanczos resize (Pillow's documentation).
     img.thumbnail((side, side), Image.Resampling.LANCZOS, reducing_gap=3.0)
     return img
+
+
+def _thumbnail(img: Image.Image, side: int) -> Image.Image:
+    """A new image with the long side at most ``side`` (what thumbnail() does, without copying first)."""
+    ratio = min(side / img.width, side / img.height, 1)
+    if ratio == 1:
+        return img.copy()
+    size = (max(1, round(img.width * ratio)), max(1, round(img.height * ratio)))
+    return img.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
 def _to_srgb(img: Image.Image, icc_profile: bytes | None) -> Image.Image:
@@ -377,7 +393,9 @@ def _encode_jpeg(img: Image.Image) -> bytes:
     # Pillow writes a JPEG comment from img.info by default; nothing from the upload may survive.
     img.info = {}
     buffer = io.BytesIO()
-    img.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    # Progressive: libjpeg then always builds optimised Huffman tables, so optimize=True would only
+    # run that pass twice for the very same bytes (tests/core/test_images.py checks they match).
+    img.save(buffer, "JPEG", quality=JPEG_QUALITY, progressive=True)
     return buffer.getvalue()
 
 

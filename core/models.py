@@ -3,6 +3,13 @@ from django.db import models
 from django.utils.translation import get_language, gettext_lazy as _
 
 
+
+def localized_name(name_vi, name_en, language=None):
+    """The name in ``language`` (default: the active one): English where asked and given, else Vietnamese."""
+    if (language or get_language() or "vi").startswith("en") and name_en:
+        return name_en
+    return name_vi
+
 class Kind(models.TextChoices):
     ON_SITE = "on_site", _("Hiện trường")
     PROCEDURE = "procedure", _("Thủ tục hành chính")
@@ -20,9 +27,7 @@ class BilingualName(models.Model):
 
     @property
     def name(self):
-        if (get_language() or "vi").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_vi
+        return localized_name(self.name_vi, self.name_en)
 
     def __str__(self):
         return self.name

@@ -167,3 +167,34 @@ def _shape_window(row, aliases, flags, fractions):
             label: _interpolate(fraction, n, row[f"lo{i}_{a}"], row[f"hi{i}_{a}"]) if n else None
             for i, (label, fraction) in enumerate(fractions.items())}}
     return result
+
+
+# --- From a histogram of whole hours (the stored aggregates) --------------------------------------
+
+# Each stored value is known to its whole hour; it is read as the middle of that hour, so it is
+# off by at most half an hour, and so is any interpolation between two of them.
+HISTOGRAM_ERROR_HOURS = 0.5
+
+
+def from_hour_histogram(histogram, fraction):
+    """``percentile_cont(fraction)`` in seconds, within ``HISTOGRAM_ERROR_HOURS``, over values known
+    by their whole hour (``{hour: count}``); None without values."""
+    n = sum(histogram.values())
+    if not n:
+        return None
+    position = fraction * (n - 1)
+    low_rank = math.floor(position)
+    low = _value_at(histogram, low_rank)
+    if position == low_rank:
+        return low
+    return low + (position - low_rank) * (_value_at(histogram, low_rank + 1) - low)
+
+
+def _value_at(histogram, rank):
+    """The middle of the hour holding the value of ``rank`` (from 0) in ascending order, in seconds."""
+    seen = 0
+    for hour in sorted(histogram):
+        seen += histogram[hour]
+        if rank < seen:
+            return (hour + 0.5) * 3600
+    raise IndexError(rank)

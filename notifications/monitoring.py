@@ -1,6 +1,7 @@
-"""What notifications tell an operator on ``/metrics`` (the backlog of ``notifications.health``) and
-how many live sockets this worker holds (also on ``/readyz``). Registered from
-``NotificationsConfig.ready``."""
+"""What notifications tell an operator on ``/metrics`` (the backlog of ``notifications.health``), how
+many live sockets this worker holds and how late its event loop runs (also on ``/readyz``).
+Registered from ``NotificationsConfig.ready``."""
+import asyncio
 from collections import Counter
 
 from core import health
@@ -11,8 +12,41 @@ from notifications.health import backlog, push_figures
 open_sockets = Counter()
 
 
+class LoopLag:
+    """How late the event loop that serves the sockets wakes a task that asked to sleep 0.1 s: the
+    worst since the figure was last read (so each scrape sees the worst of its interval). Started
+    by the first socket; an idle loop shows about 0."""
+
+    INTERVAL = 0.1
+
+    def __init__(self):
+        self.worst = 0.0
+        self._task = None
+
+    def ensure_watching(self):
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._watch())
+
+    async def _watch(self):
+        loop = asyncio.get_running_loop()
+        while True:
+            started = loop.time()
+            await asyncio.sleep(self.INTERVAL)
+            self.worst = max(self.worst, loop.time() - started - self.INTERVAL)
+
+    def take(self):
+        worst, self.worst = self.worst, 0.0
+        return worst
+
+
+loop_lag = LoopLag()
+
+
 def register():
-    health.register("websockets", lambda: {"this_worker": sum(open_sockets.values())})
+    health.register("websockets", lambda: {"this_worker": sum(open_sockets.values()),
+                                           "event_loop_lag_ms": round(loop_lag.take() * 1000, 1)})
+    register_gauge("pakn_event_loop_lag_seconds", "Worst lateness of this worker's event loop since the last read",
+                   loop_lag.take)
     register_gauge("pakn_outbox_messages", "Email/SMS in the outbox waiting (pending) or given up on (failed)",
                    lambda: _by_status(backlog(), "messages"), labels=("status",))
     register_gauge("pakn_notification_intents", "Notifications waiting to be rendered (pending) or given up on",

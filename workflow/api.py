@@ -99,7 +99,8 @@ class CaseListView(generics.ListAPIView):
     def get_queryset(self):
         filters = CaseFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        return selectors.case_list(actor=request_actor(self.request), **filters.validated_data)
+        return selectors.case_list_for_api(selectors.case_list(actor=request_actor(self.request),
+                                                               **filters.validated_data))
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "actor": request_actor(self.request), "now": timezone.now()}

@@ -10,7 +10,7 @@ from django.db.models import Case as SqlCase, Count, Exists, F, IntegerField, Ou
 from django.utils import timezone
 
 from core.errors import NotFound
-from workflow import deadlines, services, transitions
+from workflow import clock, deadlines, rules, services, transitions
 from workflow.actors import STAFF
 from workflow.models import OPEN_STATES, Agency, Case, CaseEvent, RoutingRule, State, Submission
 from workflow.visibility import agencies_supervised_by, visible_cases
@@ -80,6 +80,33 @@ def case_list(*, actor, state=None, agency=None, category=None, overdue=None, q=
             .order_by(F("due_at").asc(nulls_last=True), "submitted_at", "pk"))
 
 
+# What the staff API's list shows of a case, and what deciding its transitions reads (the
+# conditions in ``workflow.rules``, the permissions' agency path): nothing else is loaded.
+LIST_COLUMNS = (
+    "id", "title", "kind", "state", "priority", "submitted_at", "due_at", "resume_state", "return_due_at",
+    "extension_requested_days", "extension_granted_days", "reopened_at", "answered_at", "merged_into_id",
+    "agency__code", "agency__name_vi", "agency__name_en", "agency__path", "category__code", "category__name_vi",
+    "category__name_en", "ward__code", "ward__name",
+)
+
+
+def case_list_for_api(cases: QuerySet) -> QuerySet:
+    """``case_list`` as the API's list reads it: only the columns it shows, no prefetch (a page's
+    tracking codes come as values, ``submissions_by_case``)."""
+    return cases.prefetch_related(None).only(*LIST_COLUMNS)
+
+
+def submissions_by_case(case_ids) -> dict[int, list[tuple[str, str]]]:
+    """Each case's submissions as (tracking code, device class), oldest first: one query of values
+    for a page, no model instances."""
+    rows = (Submission.objects.filter(case_id__in=case_ids).order_by("submitted_at", "pk")
+            .values_list("case_id", "tracking_code", "device_class"))
+    result = {pk: [] for pk in case_ids}
+    for case_id, code, device in rows:
+        result[case_id].append((code, device))
+    return result
+
+
 def backlog_counts(now=None) -> dict:
     """The province's open and overdue cases, in one query (operators' gauges)."""
     now = now or timezone.now()
@@ -135,6 +162,35 @@ def available_transitions(case, actor) -> list[str]:
         if name and name not in names:
             names.append(name)
     return names
+
+
+def transition_inputs(case):
+    """Everything the staff transitions of ``case`` depend on besides the actor: its state, its agency
+    (and so the permissions) and the outcome of every condition in ``workflow.rules``. Two cases
+    with the same inputs offer the same transitions (``tests/workflow/test_inbox_transitions.py``
+    fails if a condition is added without being listed here). Reads the clock (``clock.at``)."""
+    return (case.state, case.agency_id, case.resume_state, rules.is_not_its_own_target(case),
+            rules.return_window_is_open(case), rules.has_no_extension_yet(case),
+            rules.has_pending_extension_request(case), rules.was_never_reopened(case),
+            rules.rating_window_is_open(case))
+
+
+TRANSITION_CONDITIONS = ("is_not_its_own_target", "return_window_is_open", "has_no_extension_yet",
+                         "has_pending_extension_request", "was_never_reopened", "rating_window_is_open")
+
+
+def available_transitions_by_case(cases, actor, now=None) -> dict[int, list[str]]:
+    """``available_transitions`` for a page of cases, worked out once per distinct set of inputs
+    (``transition_inputs``): a page of 50 cases has a handful."""
+    now = now or timezone.now()
+    known, result = {}, {}
+    with clock.at(now):
+        for case in cases:
+            key = transition_inputs(case)
+            if key not in known:
+                known[key] = available_transitions(case, actor)
+            result[case.pk] = known[key]
+    return result
 
 
 def available_citizen_actions(case, actor) -> list[str]:

@@ -114,6 +114,9 @@ def _country_non_working_days(year: int) -> frozenset[date]:
 # --- The calendar ---------------------------------------------------------------------------
 
 
+MEASURES_KEPT = 20_000
+
+
 class WorkingCalendar:
     """Answers "is this a working day" and adds or measures working time.
 
@@ -135,6 +138,9 @@ class WorkingCalendar:
         self.extra_working_days = frozenset(extra_working_days)
         self.tz = tz
         self.country_holidays = country_holidays
+        # A calendar never changes (an edit builds a new one), so measures between two moments are
+        # kept: a page of cases asks for the same gaps between its deadlines on every load.
+        self._measured: dict[tuple[datetime, datetime], int] = {}
 
     @property
     def working_day_seconds(self) -> int:
@@ -203,6 +209,15 @@ class WorkingCalendar:
 
         The inverse of ``add_working_seconds``: between(s, add(s, n)) == n.
         """
+        key = (start, end)
+        measured = self._measured.get(key)
+        if measured is None:
+            if len(self._measured) >= MEASURES_KEPT:
+                self._measured.clear()
+            measured = self._measured[key] = self._measure(start, end)
+        return measured
+
+    def _measure(self, start: datetime, end: datetime) -> int:
         start, end = self._local(start), self._local(end)
         if end <= start:
             return 0

@@ -312,12 +312,19 @@ def test_draft_is_skipped_when_it_would_shrink_below_the_slack(draft_calls):
     assert (result.width, result.height) == (200, 133)
 
 
-def test_draft_may_stop_slightly_under_max_side(draft_calls):
-    # 390 / 2 = 195 >= 0.9 * 200: decoding at half scale is worth the 2.5 % smaller stored copy.
+def test_stored_size_is_exactly_max_side_when_half_scale_would_fall_short(draft_calls):
+    # 390 / 2 = 195 < 200: a half-scale decode would store a smaller copy than asked; decode in full.
     result = process_image(encode(quadrants(390, 260)), max_side=200, thumb_side=40)
 
-    assert draft_calls == [(195, 130)]
-    assert (result.width, result.height) == (195, 130)
+    assert draft_calls == []
+    assert (result.width, result.height) == (200, 133)
+
+
+def test_a_phone_photo_is_stored_at_the_size_asked():
+    # A 12 MP phone photo (4032 × 3024) with the default 2048: 2048 × 1536, not 2016 × 1512.
+    result = process_image(encode(quadrants(4032, 3024)), max_side=2048, thumb_side=400)
+
+    assert (result.width, result.height) == (2048, 1536)
 
 
 # --- Colour modes -------------------------------------------------------------------------------
@@ -856,3 +863,12 @@ def test_display_p3_photo_is_converted_to_srgb():
     red_untagged = decoded(untagged.content).getpixel((20, 20))
     assert red_tagged[0] > red_untagged[0] + 5  # the same P3 red is a more saturated sRGB red
     assert_clean_jpeg(tagged.content)
+
+
+def test_progressive_encoding_without_the_optimize_flag_gives_the_same_bytes():
+    from core.images import _encode_jpeg
+
+    img = Image.open(io.BytesIO(encode(quadrants(640, 480)))).convert("RGB")
+    both = io.BytesIO()
+    img.save(both, "JPEG", quality=85, optimize=True, progressive=True)
+    assert _encode_jpeg(img.copy()) == both.getvalue()

@@ -41,7 +41,7 @@ def test_summary_gives_every_figure_for_the_period(client, world, march):
     assert body["mobile_handling_rate"] == {"numerator": 4, "denominator": 9, "rate": 0.4444, "target": 0.9}
     assert set(body) == {"period", "mobile_handling_rate", "response_time", "intake_time", "on_time", "backlog",
                          "satisfaction", "mobile_share"}
-    assert set(body["response_time"]) == {"working_hours", "calendar_hours", "count"}
+    assert set(body["response_time"]) == {"working_hours", "calendar_hours", "count", "precision_hours"}
     assert set(body["mobile_share"]) == {"submissions", "staff_actions"}
 
 

@@ -40,7 +40,7 @@ def test_response_time_median_p90_and_mean_in_working_and_calendar_hours(answere
     assert result == {
         "working_hours": {"median": 4.0, "p90": 12.0, "mean": 5.9},
         "calendar_hours": {"median": 6.0, "p90": 38.4, "mean": 16.2},
-        "count": 5,
+        "count": 5, "precision_hours": 0.0,
     }
 
 
@@ -57,7 +57,7 @@ def test_times_are_null_when_nothing_was_answered(world, actors):
     result = summary(filters=MARCH, actor=actors.reception)
     assert result["response_time"] == {"working_hours": {"median": None, "p90": None, "mean": None},
                                        "calendar_hours": {"median": None, "p90": None, "mean": None},
-                                       "count": 0}
+                                       "count": 0, "precision_hours": 0.0}
     assert result["on_time"] == {"numerator": 0, "denominator": 0, "rate": None}
 
 

@@ -44,7 +44,7 @@ def test_readyz_reports_each_service_the_outbox_and_the_periodic_jobs(client, db
     assert {report["checks"][name]["status"] for name in ("redis", "broker")} <= {"ok", "off"}
     assert report["notifications"] == {"intents_pending": 0, "intents_failed": 0, "messages_pending": 0,
                                        "messages_failed": 0, "oldest_pending_age_seconds": 0, "problem": False}
-    assert report["websockets"] == {"this_worker": 0}
+    assert report["websockets"] == {"this_worker": 0, "event_loop_lag_ms": 0.0}
     assert set(report["periodic_jobs"]) == set(JOBS)
     # Nothing has ever run the periodic jobs here: that is exactly what an operator must see.
     assert report["status"] == "degraded"

@@ -1,0 +1,192 @@
+"""The indicators' raw material for a stretch of time, computed from the raw tables, and how it adds up.
+
+``Figures`` are the counters and hour histograms of ``metrics.models`` in memory: they add up
+(a month is the sum of its days, the province the sum of its agencies), and ``figures_from_rows``
+computes them from cases, submissions and events with the same rules as the live selectors
+(``metrics.selectors``), grouped by agency and, for the store, by local day. It is the one
+computation behind the stored rows, their rebuild, their check, and the current day's live part.
+"""
+from collections import Counter
+from datetime import timedelta
+
+from django.db.models import Count, F, IntegerField, Q, Sum, Value
+from django.db.models.functions import TruncDate
+
+from core.devices import DeviceClass
+from metrics.models import COUNTERS, DURATIONS, EVERY_AGENCY, NO_AGENCY
+from workflow.actors import STAFF
+from workflow.models import RESPONDED_STATES, Case, CaseEvent, Rating, State, Submission
+from workflow.working_time import LOCAL_TZ
+
+HOUR = 3600
+MOBILE = DeviceClass.MOBILE
+ANSWERED = Q(answered_at__isnull=False)
+SATISFIED_RATINGS = (Rating.SATISFIED, Rating.ACCEPTABLE)
+
+
+class Figures:
+    """Counters (``COUNTERS``) and, per duration, a histogram of whole hours."""
+
+    __slots__ = ("counts", "histograms")
+
+    def __init__(self, counts=None, histograms=None):
+        self.counts = Counter(counts or {})
+        self.histograms = {name: Counter(histograms.get(name, {})) if histograms else Counter() for name in DURATIONS}
+
+    def add(self, other):
+        self.counts.update(other.counts)
+        for name in DURATIONS:
+            self.histograms[name].update(other.histograms[name])
+        return self
+
+    def is_empty(self):
+        return not any(self.counts.values())
+
+    def as_fields(self):
+        """The model's columns: every counter, and the histograms with string keys (JSON)."""
+        fields = {name: int(self.counts.get(name, 0)) for name in COUNTERS}
+        fields["histograms"] = {name: {str(hour): n for hour, n in sorted(self.histograms[name].items()) if n}
+                                for name in DURATIONS if any(self.histograms[name].values())}
+        return fields
+
+    @classmethod
+    def from_row(cls, row):
+        """From a ``DailyFigures`` row (or its ``values()``)."""
+        get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+        histograms = get("histograms") or {}
+        return cls({name: get(name) for name in COUNTERS},
+                   {name: {int(hour): n for hour, n in histograms.get(name, {}).items()} for name in DURATIONS})
+
+    def __eq__(self, other):
+        return isinstance(other, Figures) and self.as_fields() == other.as_fields()
+
+    def __repr__(self):
+        return f"Figures({dict(+self.counts)})"
+
+
+def total(figures):
+    result = Figures()
+    for item in figures:
+        result.add(item)
+    return result
+
+
+# --- from the raw tables --------------------------------------------------------------------------
+
+def _answered_only(field):
+    from metrics.selectors import answered_only
+
+    return answered_only(field)
+
+
+DURATION_COLUMNS = {
+    "response_working": lambda: _answered_only("response_working_seconds"),
+    "response_calendar": lambda: _answered_only("response_calendar_seconds"),
+    "intake_working": lambda: _q_value("intake_working_seconds"),
+    "intake_calendar": lambda: _q_value("intake_calendar_seconds"),
+}
+
+
+def _q_value(field):
+    return F(field)
+
+
+def _keys(by_day, time_field, agency_field):
+    # Without agencies every row falls in one group (a constant is never grouped on): no join from
+    # an event or a submission to its case just to learn the agency.
+    keys = {"a": F(agency_field) if agency_field else Value(EVERY_AGENCY, output_field=IntegerField())}
+    if by_day:
+        keys["d"] = TruncDate(time_field, tzinfo=LOCAL_TZ)
+    return keys
+
+
+def _key(row, by_day):
+    agency = row["a"] if row["a"] is not None else NO_AGENCY
+    return (row["d"], agency) if by_day else agency
+
+
+def no_scope(prefix=""):
+    return Q()
+
+
+def figures_from_rows(*, start, end, cases=no_scope, by_day=True, by_agency=True):
+    """``{(local day, agency key): Figures}`` (or ``{agency key: Figures}`` without ``by_day``) for
+    what happened in ``[start, end)``, over the cases matching ``cases(prefix)`` (a Q over cases
+    reached through ``prefix``, as ``metrics.scope.case_conditions`` builds). Without
+    ``by_agency`` everything is one group, ``EVERY_AGENCY``. Seven grouped queries, whatever the
+    number of rows."""
+    result = {}
+
+    def at(row):
+        return result.setdefault(_key(row, by_day), Figures())
+
+    case_agency, linked_agency = ("agency_id", "case__agency_id") if by_agency else (None, None)
+    _case_counters(at, start, end, cases, by_day, case_agency)
+    _case_histograms(at, start, end, cases, by_day, case_agency)
+    _submission_counters(at, start, end, cases, by_day, linked_agency)
+    _staff_action_counters(at, start, end, cases, by_day, linked_agency)
+    return {key: figures for key, figures in result.items() if not figures.is_empty()}
+
+
+def _period_cases(start, end, cases):
+    return Case.objects.filter(cases(""), submitted_at__gte=start, submitted_at__lt=end).order_by()
+
+
+def _case_counters(at, start, end, cases, by_day, agency):
+    aggregates = {
+        "cases": Count("pk"),
+        "answered": Count("pk", filter=ANSWERED),
+        "answered_on_time": Count("pk", filter=ANSWERED & Q(answered_on_time=True)),
+        "rated": Count("pk", filter=~Q(rating="")),
+        "satisfied": Count("pk", filter=Q(rating__in=SATISFIED_RATINGS)),
+    }
+    for name, column in DURATION_COLUMNS.items():
+        aggregates[f"{name}_n"] = Count(column())
+        aggregates[f"{name}_sum"] = Sum(column())
+    rows = _period_cases(start, end, cases).values(**_keys(by_day, "submitted_at", agency)).annotate(**aggregates)
+    for row in rows:
+        at(row).counts.update({name: row[name] or 0 for name in aggregates})
+
+
+def _case_histograms(at, start, end, cases, by_day, agency):
+    for name, column in DURATION_COLUMNS.items():
+        hour = column() / HOUR  # integer division of non-negative seconds: the whole hour
+        rows = (_period_cases(start, end, cases).annotate(h=_as_int(hour)).filter(h__isnull=False)
+                .values("h", **_keys(by_day, "submitted_at", agency)).annotate(n=Count("pk")))
+        for row in rows:
+            at(row).histograms[name][int(row["h"])] += row["n"]
+
+
+def _as_int(expression):
+    from django.db.models import ExpressionWrapper
+
+    return ExpressionWrapper(expression, output_field=IntegerField())
+
+
+def _submission_counters(at, start, end, cases, by_day, agency):
+    counted = Q(device_class=MOBILE) & ~Q(case__state=State.WITHDRAWN)
+    rows = (Submission.objects.filter(cases("case__"), submitted_at__gte=start, submitted_at__lt=end)
+            .order_by().values(**_keys(by_day, "submitted_at", agency))
+            .annotate(submissions=Count("pk"), mobile_submissions=Count("pk", filter=Q(device_class=MOBILE)),
+                      indicator_denominator=Count("pk", filter=counted),
+                      indicator_numerator=Count("pk", filter=counted & Q(case__state__in=RESPONDED_STATES))))
+    for row in rows:
+        at(row).counts.update({name: row[name] for name in
+                               ("submissions", "mobile_submissions", "indicator_denominator", "indicator_numerator")})
+
+
+def _staff_action_counters(at, start, end, cases, by_day, agency):
+    rows = (CaseEvent.objects.filter(cases("case__"), actor_kind=STAFF, created_at__gte=start,
+                                     created_at__lt=end)
+            .order_by().values(**_keys(by_day, "created_at", agency))
+            .annotate(staff_actions=Count("pk"), mobile_staff_actions=Count("pk", filter=Q(device_class=MOBILE))))
+    for row in rows:
+        at(row).counts.update({"staff_actions": row["staff_actions"], "mobile_staff_actions": row["mobile_staff_actions"]})
+
+
+def day_bounds(day):
+    """The instants a local day runs between."""
+    from datetime import datetime, time
+
+    start = datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
+    return start, datetime.combine(day + timedelta(days=1), time.min, tzinfo=LOCAL_TZ)
