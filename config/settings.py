@@ -284,6 +284,10 @@ PAKN_MAP_MAX_ZOOM = env_int("PAKN_MAP_MAX_ZOOM", 19)
 # "Similar feedback nearby" on the form (GET /api/v1/feedback/nearby/).
 PAKN_NEARBY_RADIUS_M = env_int("PAKN_NEARBY_RADIUS_M", 300)
 PAKN_NEARBY_DAYS = env_int("PAKN_NEARBY_DAYS", 60)
+# Transparency pages (the public map and statistics) answer from the cache: the map's entries
+# follow every change to a case and expire after this; the figures only expire.
+PAKN_PUBLIC_MAP_CACHE_SECONDS = env_int("PAKN_PUBLIC_MAP_CACHE_SECONDS", 300)
+PAKN_PUBLIC_STATS_CACHE_SECONDS = env_int("PAKN_PUBLIC_STATS_CACHE_SECONDS", 600)
 
 # Working time and deadlines (see workflow/working_time.py and workflow/deadlines.py).
 PAKN_OFFICE_HOURS = env("PAKN_OFFICE_HOURS", "07:30-11:30,13:30-17:00")

@@ -26,6 +26,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("staff/", include("workflow.urls")),
     path("dashboard/", include("metrics.urls")),
+    path("thong-ke/", include("metrics.public_urls")),
     path("notifications/", include("notifications.urls")),
     path("open311/", include("open311.urls")),
     path("", include("feedback.urls")),

@@ -3,6 +3,7 @@
 Thin views: rules are in ``feedback.serializers`` (fields), ``feedback.services`` (writes) and
 ``feedback.selectors`` (reads); errors go through ``core.api.exception_handler``.
 """
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -14,9 +15,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.devices import DEVICE_CLASSES, device_class_of
+from core.forms import form_errors
+from core.geo import MAX_CELLS, province_bounds
 from core.errors import NotFound, ValidationFailed
 from core.models import Kind
 from feedback import selectors, services
+from feedback.forms import MapQueryForm
+from feedback.public_map import MapFilter, cached_public_map
 from core.api import _flatten
 from feedback.serializers import (
     ActionResponseSerializer, ApiSubmissionSerializer, CategorySerializer, CitizenActionSerializer,
@@ -155,6 +160,40 @@ class CitizenActionView(PublicAPIView):
         if declared not in DEVICE_CLASSES:
             raise ValidationFailed(fields={"device": [_("Thiết bị phải là mobile, tablet, desktop hoặc unknown.")]})
         return declared
+
+
+class PublicMapView(PublicAPIView):
+    """Where the public cases are: GeoJSON, clustered in the database past a few hundred."""
+
+    throttle_scope = "public_reads"
+
+    @extend_schema(
+        operation_id="public_map",
+        parameters=[OpenApiParameter("from", OpenApiTypes.DATE, description="ngày đầu (mặc định: 90 ngày qua)"),
+                    OpenApiParameter("to", OpenApiTypes.DATE, description="ngày cuối, tính cả ngày đó (mặc định: hôm nay)"),
+                    OpenApiParameter("category", OpenApiTypes.STR, description="Mã lĩnh vực"),
+                    OpenApiParameter("status", OpenApiTypes.STR, enum=["open", "answered"]),
+                    OpenApiParameter("bbox", OpenApiTypes.STR,
+                                     description="minlon,minlat,maxlon,maxlat (mặc định: cả tỉnh)"),
+                    OpenApiParameter("cells", OpenApiTypes.INT,
+                                     description="chia vùng thành tối đa bấy nhiêu ô (16–500, mặc định 256)")],
+        responses={200: OpenApiTypes.OBJECT, 400: ErrorSerializer, 429: ErrorSerializer},
+        summary="Bản đồ phản ánh công khai (GeoJSON FeatureCollection, tối đa 500 điểm hoặc cụm)",
+        description=("Chỉ phản ánh người gửi đồng ý công khai, đang xử lý hoặc đã trả lời; vị trí của người "
+                     "gửi ẩn danh được làm tròn như trang công khai. Mỗi Point là một phản ánh "
+                     "(tracking_code, status, category) hoặc một cụm (count, answered, bbox)."),
+    )
+    def get(self, request):
+        form = MapQueryForm(request.query_params)
+        if not form.is_valid():
+            raise ValidationFailed(fields=form_errors(form))
+        values = form.cleaned_data
+        filters = MapFilter(date_from=values["from"], date_to=values["to"], category=values["category"],
+                            status=values["status"])
+        response = Response(cached_public_map(filters, values["bbox"] or province_bounds(),
+                                              cells=values["cells"] or MAX_CELLS))
+        patch_cache_control(response, public=True, max_age=60)
+        return response
 
 
 class CategoryListView(PublicAPIView):

@@ -9,4 +9,5 @@ urlpatterns = [
     path("feedback/<str:code>/actions/<str:name>/", api.CitizenActionView.as_view(), name="api-feedback-action"),
     path("categories/", api.CategoryListView.as_view(), name="api-categories"),
     path("wards/", api.WardListView.as_view(), name="api-wards"),
+    path("public/map/", api.PublicMapView.as_view(), name="api-public-map"),
 ]

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = _("Tiếp nhận phản ánh")
+
+    def ready(self):
+        from feedback import receivers
+
+        receivers.connect()

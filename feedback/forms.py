@@ -6,13 +6,15 @@ errors per field, which :meth:`CitizenForm.show_errors` puts back next to each f
 rules therefore serves the web form, the API and Open311 alike.
 """
 import uuid
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import MultipleFileInput
+from core.forms import BboxField, MultipleFileInput
+from core.geo import MAX_FEATURES, MIN_CELLS
 from core.models import Category, Kind, Ward
 from workflow.models import OFFICER_CHANNELS, Channel
 from workflow.models import Rating
@@ -176,3 +178,60 @@ class RateForm(CitizenForm):
 
 
 ACTION_FORMS = {"provide_info": ProvideInfoForm, "withdraw": WithdrawForm, "rate": RateForm}
+
+
+# --- the public map ---------------------------------------------------------------------------------
+
+MAP_PERIODS = (("30", _("30 ngày qua")), ("90", _("3 tháng qua")), ("365", _("12 tháng qua")))
+DEFAULT_MAP_DAYS = 90
+MAP_STATUS_CHOICES = (("", _("Tất cả")), ("open", _("Đang xử lý")), ("answered", _("Đã trả lời")))
+_DATE_FORMATS = ["%Y-%m-%d"]
+
+
+def _map_category_field():
+    return forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=Category.objects.active(), to_field_name="code",
+                                  required=False, empty_label=_("Tất cả lĩnh vực"))
+
+
+class MapQueryForm(forms.Form):
+    """``GET /api/v1/public/map/``: ``from``, ``to`` (default: the last 90 days), ``category``,
+    ``status`` (open / answered), ``bbox`` (default: the province) and ``cells`` (at most this
+    many features; default ``core.geo.MAX_CELLS``)."""
+
+    category = _map_category_field()
+    status = forms.ChoiceField(choices=MAP_STATUS_CHOICES, required=False)
+    bbox = BboxField()
+    # How many grid cells the box may be cut into: a map on a small screen asks for fewer.
+    cells = forms.IntegerField(required=False, min_value=MIN_CELLS, max_value=MAX_FEATURES)
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["from"] = forms.DateField(required=False, input_formats=_DATE_FORMATS)
+        self.fields["to"] = forms.DateField(required=False, input_formats=_DATE_FORMATS)
+
+    def clean(self):
+        from django.utils import timezone
+
+        cleaned = super().clean()
+        today = timezone.localdate()
+        if "from" in cleaned and "to" in cleaned:
+            cleaned["to"] = cleaned["to"] or today
+            cleaned["from"] = cleaned["from"] or cleaned["to"] - timedelta(days=DEFAULT_MAP_DAYS - 1)
+            if cleaned["from"] > cleaned["to"]:
+                self.add_error("to", _("Ngày kết thúc phải sau hoặc trùng ngày bắt đầu."))
+        return cleaned
+
+
+class MapPageForm(forms.Form):
+    """The public map page's filters: a period a citizen understands, category and state group;
+    ``bbox`` narrows the list to a place (a cluster's link)."""
+
+    period = forms.ChoiceField(label=_("Thời gian"), choices=MAP_PERIODS, required=False, initial=str(DEFAULT_MAP_DAYS))
+    category = _map_category_field()
+    status = forms.ChoiceField(label=_("Tình trạng"), choices=MAP_STATUS_CHOICES, required=False)
+    bbox = BboxField(widget=forms.HiddenInput)
+
+    def period_days(self):
+        """The chosen period in days (the default when none or a wrong one was asked)."""
+        self.is_valid()  # fills cleaned_data with the fields that are valid (none when unbound)
+        return int(getattr(self, "cleaned_data", {}).get("period") or DEFAULT_MAP_DAYS)

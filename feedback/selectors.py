@@ -8,11 +8,12 @@ with the private key, adds what they sent and what they can do now.
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
+from django.db.models import BigIntegerField, F, OuterRef, Subquery, When
+from django.db.models import Case as SqlCase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.geo import box_around, distance_m
+from core.geo import box_around, distance_m, from_micro, half_up_to, half_up_to_sql, micro_degrees, to_micro
 from core.models import Category, Kind, Ward
 from workflow import selectors as workflow_selectors
 from workflow import transitions
@@ -22,6 +23,7 @@ from workflow.photos import answer_photos_are_public, photo_links, stored_photo_
 
 MAX_MERGE_HOPS = 20
 ANONYMOUS_COORDINATE_DIGITS = 3  # about 100 m: the street, not the house
+ANONYMOUS_STEP = 10 ** (6 - ANONYMOUS_COORDINATE_DIGITS)  # the same, in micro-degrees
 HIDDEN_FROM_HOME = (State.REJECTED, State.WITHDRAWN, State.MERGED)
 NOT_NEARBY = (State.MERGED, State.WITHDRAWN)
 NEARBY_LIMIT = 10
@@ -88,13 +90,27 @@ def _timeline_entry(event, *, with_messages):
 
 def public_position(submission):
     """The position the public may know: exact, or rounded to about 100 m for an anonymous
-    submitter (the street, not the house). ``(latitude, longitude)`` floats, or None."""
+    submitter (the street, not the house). ``(latitude, longitude)`` floats, or None.
+
+    Rounding is done on whole micro-degrees (the stored 6 decimals), to 3 decimals with a tie
+    going up, so ``public_position_sql`` gives the very same numbers inside the database.
+    """
     if not submission.has_location:
         return None
+    latitude, longitude = to_micro(submission.latitude), to_micro(submission.longitude)
     if submission.anonymous:
-        digits = ANONYMOUS_COORDINATE_DIGITS
-        return round(float(submission.latitude), digits), round(float(submission.longitude), digits)
-    return float(submission.latitude), float(submission.longitude)
+        latitude, longitude = half_up_to(latitude, ANONYMOUS_STEP), half_up_to(longitude, ANONYMOUS_STEP)
+    return from_micro(latitude), from_micro(longitude)
+
+
+def public_position_sql(prefix=""):
+    """``public_position`` in SQL over submissions (reached through ``prefix``): annotations
+    ``public_lat`` and ``public_lon`` in whole micro-degrees (for maps that count in the database)."""
+    def public(field):
+        exact = micro_degrees(F(f"{prefix}{field}"))
+        return SqlCase(When(**{f"{prefix}anonymous": True}, then=half_up_to_sql(exact, ANONYMOUS_STEP)),
+                       default=exact, output_field=BigIntegerField())
+    return {"public_lat": public("latitude"), "public_lon": public("longitude")}
 
 
 def _location(submission, *, exact=False):
@@ -234,11 +250,17 @@ def private_case(submission, *, build_uri=None) -> dict:
     return view
 
 
+def publicly_listed():
+    """Submissions the public lists (the home page, the map and its list): their senders consented
+    to publish, and their case is open or answered (not rejected, withdrawn or merged away)."""
+    return Submission.objects.filter(publish_consent=True).exclude(case__state__in=HIDDEN_FROM_HOME)
+
+
 def recent_public_cases(limit=10) -> list[dict]:
     """Newest submissions whose senders consented to publish, public fields only (home page)."""
     first_thumbnail = SubmissionPhoto.objects.filter(submission=OuterRef("pk")).order_by("position", "pk").values("thumbnail")[:1]
-    rows = (Submission.objects.filter(publish_consent=True).exclude(case__state__in=HIDDEN_FROM_HOME)
-            .select_related("case", "category", "ward").annotate(first_thumbnail=Subquery(first_thumbnail))
+    rows = (publicly_listed().select_related("case", "category", "ward")
+            .annotate(first_thumbnail=Subquery(first_thumbnail))
             .order_by("-submitted_at", "-pk")[:limit])
     return [{
         "tracking_code": row.tracking_code,

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("gui/", views.submit, name="submit"),
     path("tra-cuu/", views.lookup, name="lookup"),
+    path("ban-do/", views.public_map, name="map"),
     path("phan-anh/<str:code>/", views.public_case, name="public"),
     path("theo-doi/<str:code>/", views.private_case, name="private"),
     path("ngoai-tuyen/", views.offline, name="offline"),

@@ -6,7 +6,9 @@ makes the form nicer on a phone (smaller photos, location, resend with the same 
 """
 import hashlib
 import re
+from datetime import timedelta
 from functools import lru_cache
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +17,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -25,7 +28,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.devices import UNKNOWN, device_class_of
 from core.errors import NotFound, PaknError
 from feedback import selectors, services
-from feedback.forms import ACTION_FORMS, OfficerEntryForm, SubmissionForm
+from feedback.forms import ACTION_FORMS, MapPageForm, OfficerEntryForm, SubmissionForm
+from feedback.public_map import MapFilter, cached_list_page
 from feedback.serializers import OfficerEntrySerializer, validate_submission
 from workflow.models import Channel
 from core.throttles import over_limit
@@ -118,6 +122,48 @@ def public_case(request, code):
     case = selectors.public_case(submission)
     case["location_rounded"] = bool(case["location"]) and submission.anonymous
     return render(request, "feedback/public.html", {"case": case})
+
+
+@require_GET
+def public_map(request):
+    """The public map and, beside it, the same cases as a list (which is all a phone without map
+    tiles or JavaScript, or a screen reader, needs). The map fetches ``/api/v1/public/map/``."""
+    form = MapPageForm(request.GET or None)
+    values = _valid_values(form)
+    today = timezone.localdate()
+    filters = MapFilter(date_from=today - timedelta(days=form.period_days() - 1), date_to=today,
+                        category=values.get("category"), status=values.get("status") or "")
+    bbox = values.get("bbox")
+    listing = cached_list_page(filters, bbox, _page_number(request))
+    api_query = urlencode({key: value for key, value in filters.cache_params().items() if value})
+    return render(request, "feedback/map.html", {
+        "form": form, "filters": filters, "bbox": bbox, "listing": listing, "api_query": api_query,
+        "page_query": _querystring(request, page=None), "whole_map_query": _querystring(request, page=None, bbox=None),
+        "labels": {"categories": {c.code: c.name for c in selectors.active_categories()},
+                   "states": selectors.state_labels()},
+    })
+
+
+def _valid_values(form):
+    """The filters that are valid (a bad one is shown as an error and left out, not a 400)."""
+    if not form.is_bound:
+        return {}
+    form.is_valid()
+    return form.cleaned_data
+
+
+def _page_number(request):
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def _querystring(request, **changes):
+    params = request.GET.copy()
+    for key in changes:
+        params.pop(key, None)
+    return params.urlencode()
 
 
 # The private page's forms and links: the page's address carries the key, so it goes to no one.

@@ -53,7 +53,7 @@ def group_columns(first_header):
 
 def case_rows(*, filters, actor):
     """The period's cases, oldest first, as dicts, streamed in chunks (no contact data selected)."""
-    cases = selectors.cases_submitted_in(filters=filters, actor=actor).annotate(
+    cases = selectors.listed(selectors.cases_submitted_in(filters=filters, actor=actor), actor=actor).annotate(
         tracking_code=origin("tracking_code"), origin_channel=origin("channel"),
         origin_device=origin("device_class"), agency_name=F("agency__name_vi"),
         category_name=F("category__name_vi"), ward_name=F("ward__name"),

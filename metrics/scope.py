@@ -7,16 +7,18 @@
   indicator, the mobile share) uses each submission's own; a case-based figure (response times,
   on-time, backlog, satisfaction) uses those of the case's first submission, so every case counts
   once.
-* Scope: the cases the viewer may see (``workflow.visibility``, the one rule for every read).
+* Scope: the cases the viewer's figures count (``workflow.visibility.figures_reach``, the one
+  rule for every read): what a member of staff may see, and for the public's published figures
+  (``PUBLIC_ACTOR``) every case in the province. Someone else (no role) is refused.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import OuterRef, Q, Subquery
 
 from core.errors import PermissionDenied
-from workflow.visibility import case_filter
-from workflow.working_time import LOCAL_TZ
+from workflow.visibility import figures_filter
+from workflow.working_time import day_start
 
 
 @dataclass(frozen=True)
@@ -31,11 +33,11 @@ class MetricsFilter:
 
     @property
     def start(self):
-        return datetime.combine(self.date_from, time.min, tzinfo=LOCAL_TZ)
+        return day_start(self.date_from)
 
     @property
     def end(self):
-        return datetime.combine(self.date_to + timedelta(days=1), time.min, tzinfo=LOCAL_TZ)
+        return day_start(self.date_to + timedelta(days=1))
 
     def with_period(self, date_from, date_to):
         return MetricsFilter(date_from, date_to, self.agency, self.category, self.ward, self.channel, self.device)
@@ -43,9 +45,9 @@ class MetricsFilter:
 
 def case_scope(actor, prefix=""):
     """Q over cases (reached through ``prefix``, e.g. "case__") that ``actor``'s metrics cover."""
-    if not actor.is_staff_member:
+    if not (actor.is_staff_member or actor.is_public):
         raise PermissionDenied()
-    return case_filter(actor, prefix)
+    return figures_filter(actor, prefix)
 
 
 def case_conditions(filters, actor, prefix=""):

@@ -37,6 +37,7 @@ from metrics.scope import case_conditions, with_origin_filters
 from workflow.actors import STAFF
 from workflow.models import OPEN_STATES, RESPONDED_STATES, Case, CaseEvent, Rating, State, Submission
 from workflow.deadlines import overdue_q
+from workflow.visibility import case_filter
 from workflow.working_time import get_calendar
 
 MOBILE = DeviceClass.MOBILE
@@ -75,6 +76,12 @@ def cases_matching(*, filters, actor):
 def cases_submitted_in(*, filters, actor):
     return cases_matching(filters=filters, actor=actor).filter(
         submitted_at__gte=filters.start, submitted_at__lt=filters.end)
+
+
+def listed(cases, *, actor):
+    """``cases`` as rows to show (lists, exports, maps of cases): only those the viewer may open.
+    Figures may count more than that (the public's count every case); a list never shows more."""
+    return cases.filter(case_filter(actor))
 
 
 def indicator_counts():
@@ -231,5 +238,5 @@ def _summary_from_figures(figures, *, filters, actor, now):
 def overdue_cases(*, filters, actor, now=None, limit=50):
     """Open cases past their deadline now, the most overdue first, with what a list shows."""
     now = now or timezone.now()
-    return cases_matching(filters=filters, actor=actor).filter(overdue_q(now)) \
+    return listed(cases_matching(filters=filters, actor=actor), actor=actor).filter(overdue_q(now)) \
         .select_related("agency", "category").order_by("due_at", "pk")[:limit]

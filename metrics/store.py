@@ -182,12 +182,14 @@ def agency_keys(filters, actor):
     viewer sees every case and no agency is asked, else each agency within both."""
     from metrics.scope import case_scope
     from workflow.models import Agency
-    from workflow.visibility import reach_of, visible_agencies
+    from workflow.visibility import figure_agencies, figures_reach
 
-    case_scope(actor)  # refuses anyone who is not staff, as the live selectors do
-    if reach_of(actor).every_case and filters.agency is None:
+    case_scope(actor)  # refuses anyone whose figures count nothing, as the live selectors do
+    # What the viewer's figures count (``figures_reach``): what staff see; every case for the
+    # public's published figures, which thus read the province's row like a province supervisor.
+    if figures_reach(actor).every_case and filters.agency is None:
         return [EVERY_AGENCY]
-    agencies = visible_agencies(actor, active_only=False)
+    agencies = figure_agencies(actor, active_only=False)
     if filters.agency is not None:
         agencies = agencies.filter(path__startswith=filters.agency.path)
     return list(agencies.values_list("pk", flat=True))

@@ -3,17 +3,25 @@
 Views stay thin: the figures come from ``metrics.selectors`` and ``metrics.breakdown``; tables sort
 on the server (``?sort=column`` or ``?sort=-column``) so the page works without JavaScript.
 """
-from django.http import HttpResponseBadRequest
+from urllib.parse import urlencode
+
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
+from django.utils.dateparse import parse_datetime
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from core.errors import ValidationFailed
-from metrics import exports, selectors
+from core.forms import form_errors
+from core.geo import MAX_CELLS, province_bounds
+from metrics import exports, maps, selectors
 from metrics.breakdown import breakdown, indicator_trend
 from metrics.charts import trend_chart
-from metrics.forms import MetricsFilterForm, default_filters, parse_filters
+from metrics.forms import MapAreaForm, MetricsFilterForm, PublicPeriodForm, default_filters, parse_filters
+from metrics.maps import ward_hotspots
+from metrics.public import cached_province_trend, cached_public_stats, default_period
 from workflow.gate import staff_required
 
 OVERDUE_LIST_SIZE = 50
@@ -85,7 +93,50 @@ def dashboard(request):
         "sort_links": _sort_links(request, sort),
         "overdue_cases": list(selectors.overdue_cases(filters=filters, actor=actor, limit=OVERDUE_LIST_SIZE)),
         "exports": _export_links(request),
+        **_map_context(request, filters, actor),
     })
+
+
+def _inbox_query(filters):
+    """The inbox's filters for the dashboard's (``workflow`` reads ``from``, ``to``, ``category``,
+    ``ward``; a place adds ``bbox``): every case of the period, whatever its queue."""
+    params = {"queue": "all", "from": filters.date_from.isoformat(), "to": filters.date_to.isoformat()}
+    if filters.category is not None:
+        params["category"] = filters.category.code
+    if filters.ward is not None:
+        params["ward"] = filters.ward.code
+    return params
+
+
+def _map_context(request, filters, actor):
+    query = request.GET.copy()
+    query.pop("sort", None)
+    hotspots = ward_hotspots(breakdown(by="ward", filters=filters, actor=actor))
+    inbox = reverse("workflow:inbox")
+    base = _inbox_query(filters)
+    for row in hotspots:
+        row["inbox_url"] = f"{inbox}?{urlencode({**base, 'ward': row['key']})}"
+    return {
+        "map_source": f"{reverse('metrics:map')}?{query.urlencode()}",
+        "map_inbox_url": f"{inbox}?{urlencode(base)}",
+        "hotspots": hotspots, "hotspot_max": max((row["cases"] for row in hotspots), default=0),
+    }
+
+
+@staff_required
+def case_map(request):
+    """``/dashboard/map.geojson``: the period's cases for the dashboard's map, the dashboard's
+    filters plus ``bbox`` and ``cells`` (as the public map's API), scoped to the viewer."""
+    actor = request.actor
+    area = MapAreaForm(request.GET)
+    try:
+        filters = parse_filters(request.GET, actor=actor)
+        if not area.is_valid():
+            raise ValidationFailed(fields=form_errors(area))
+    except ValidationFailed as error:
+        return JsonResponse({"message": str(error.message), "code": error.code, "fields": error.fields}, status=400)
+    bounds, cells = area.cleaned_data["bbox"] or province_bounds(), area.cleaned_data["cells"] or MAX_CELLS
+    return JsonResponse(maps.case_map(filters=filters, actor=actor, bounds=bounds, cells=cells))
 
 
 def _render(request, context):
@@ -108,3 +159,24 @@ def export(request, table, fmt):
     if fmt == "csv":
         return exports.csv_response(request, columns, rows, filename)
     return exports.xlsx_response(columns, rows, filename, str(EXPORT_TITLES[table]))
+
+
+# --- the public statistics (anyone, no sign-in) ------------------------------------------------------
+
+@require_GET
+def public_stats(request):
+    """The province's figures and each agency's for a period (default the last 12 months), with
+    the indicator's monthly trend: the dashboard's own numbers (``metrics.public``), from the cache."""
+    form = PublicPeriodForm(request.GET or None)
+    date_from, date_to = form.period() if form.is_valid() else default_period()
+    stats = cached_public_stats(date_from, date_to)
+    trend = cached_province_trend(date_from, date_to)
+    indicator = stats["province"]["mobile_handling_rate"]
+    active = [row for row in stats["agencies"] if row["received"] or row["answered"]]
+    return render(request, "metrics/public_stats.html", {
+        "form": form, "stats": stats, "province": stats["province"], "agency_rows": active,
+        "quiet_agencies": len(stats["agencies"]) - len(active),
+        "date_from": date_from, "date_to": date_to, "computed_at": parse_datetime(stats["computed_at"]),
+        "indicator": indicator, "meets_target": indicator["rate"] is not None and indicator["rate"] >= indicator["target"],
+        "trend": trend, "chart": trend_chart(trend, indicator["target"]),
+    })

@@ -1,4 +1,5 @@
-"""Who acts on a case: a staff user with their roles, a citizen holding a private key, or the system.
+"""Who acts on a case: a staff user with their roles, a citizen holding a private key, or the system;
+and who reads the province's published figures: the public.
 
 An ``Actor`` is built once per request (one query for the memberships) and passed to every
 permission check, so listing the transitions available on a page of cases costs no extra queries.
@@ -7,7 +8,7 @@ from dataclasses import dataclass, field
 
 from core.devices import UNKNOWN
 
-STAFF, CITIZEN, SYSTEM = "staff", "citizen", "system"
+STAFF, CITIZEN, SYSTEM, PUBLIC = "staff", "citizen", "system", "public"
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,10 @@ class Actor:
     @property
     def is_staff_member(self):
         return self.kind == STAFF and (self.is_reception or bool(self.agency_ids) or self.is_superuser)
+
+    @property
+    def is_public(self):
+        return self.kind == PUBLIC
 
     @property
     def is_supervisor(self):
@@ -65,3 +70,7 @@ def citizen_actor(case_id, *, device_class=UNKNOWN):
 
 
 SYSTEM_ACTOR = Actor(kind=SYSTEM)
+
+# Anyone, signed in or not, reading the transparency pages: the province's figures count every
+# case (``workflow.visibility.figures_reach``), yet this actor opens and lists none.
+PUBLIC_ACTOR = Actor(kind=PUBLIC)

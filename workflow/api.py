@@ -18,6 +18,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core.errors import NotFound, ValidationFailed
+from core.geo import parse_bbox
 from workflow import selectors, transitions
 from workflow.gate import IsStaffMember, request_actor
 from workflow.models import Agency, Membership, State
@@ -81,13 +82,36 @@ class AgencyListView(generics.ListAPIView):
 
 # --- cases ---------------------------------------------------------------------------------------
 
+class BboxField(serializers.CharField):
+    """``minlon,minlat,maxlon,maxlat`` as ``core.geo.Bounds``."""
+
+    def to_internal_value(self, data):
+        text = super().to_internal_value(data)
+        try:
+            if len(text) > 200:
+                raise ValueError("too long")
+            return parse_bbox(text)
+        except ValueError:
+            raise serializers.ValidationError(_("Vùng không hợp lệ: minlon,minlat,maxlon,maxlat.")) from None
+
+
 class CaseFilterSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=State.choices, required=False)
+    ward = serializers.CharField(required=False, help_text="ward code")
+    bbox = BboxField(required=False, source="area",
+                     help_text="minlon,minlat,maxlon,maxlat: cases whose place (first located submission) is inside")
     agency = serializers.CharField(required=False, help_text="agency code")
     category = serializers.CharField(required=False, help_text="category code")
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
     q = serializers.CharField(required=False, max_length=200, help_text="tracking code or words")
     queue = serializers.ChoiceField(choices=selectors.QUEUES, required=False)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # "from" is a Python keyword: the period's fields are added by name (submission days, local).
+        fields["from"] = serializers.DateField(required=False, source="submitted_from", help_text="submitted from (day)")
+        fields["to"] = serializers.DateField(required=False, source="submitted_to", help_text="submitted until (day, included)")
+        return fields
 
 
 class CaseListView(generics.ListAPIView):

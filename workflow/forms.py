@@ -8,8 +8,8 @@ from django import forms
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import MultipleFileInput
-from core.models import Category
+from core.forms import BboxField, MultipleFileInput
+from core.models import Category, Ward
 from workflow.models import Agency, State
 
 class MultiplePhotosField(forms.FileField):
@@ -104,10 +104,21 @@ class InboxFilterForm(forms.Form):
                                     empty_label=_("Tất cả"))
     category = forms.ModelChoiceField(label=_("Lĩnh vực"), required=False, to_field_name="code",
                                       queryset=Category.objects.active(), empty_label=_("Tất cả"))
+    ward = forms.ModelChoiceField(label=_("Phường/xã"), required=False, to_field_name="code",
+                                  queryset=Ward.objects.filter(is_active=True).order_by("name"), empty_label=_("Tất cả"))
     overdue = forms.BooleanField(label=_("Chỉ hồ sơ quá hạn"), required=False)
     q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=100,
                         widget=forms.TextInput(attrs={"type": "search",
                                                       "placeholder": _("Mã theo dõi hoặc nội dung")}))
+    # A place picked on the dashboard's map (a cluster, a cell): minlon,minlat,maxlon,maxlat.
+    bbox = BboxField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword: the period's fields are added by name (the dashboard's names).
+        for name, label in (("from", _("Gửi từ ngày")), ("to", _("Đến ngày"))):
+            self.fields[name] = forms.DateField(label=label, required=False, input_formats=["%Y-%m-%d"],
+                                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def filters(self):
         """Keyword arguments for ``selectors.case_list``; nothing when the input is invalid."""
@@ -118,8 +129,12 @@ class InboxFilterForm(forms.Form):
             "state": data["state"] or None,
             "agency": data["agency"].code if data["agency"] else None,
             "category": data["category"].code if data["category"] else None,
+            "ward": data["ward"].code if data["ward"] else None,
             "overdue": True if data["overdue"] else None,
             "q": data["q"].strip() or None,
+            "area": data["bbox"],
+            "submitted_from": data["from"],
+            "submitted_to": data["to"],
         }
 
     @property

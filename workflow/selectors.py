@@ -6,7 +6,10 @@ Every list is built in SQL with what the page shows already joined or prefetched
 ``available_transitions`` read only the case's own columns, its select_related agency and the
 actor (whose memberships were loaded once), never the database.
 """
-from django.db.models import Case as SqlCase, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import Case as SqlCase, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from core.errors import NotFound
@@ -14,6 +17,7 @@ from workflow import clock, deadlines, rules, services, transitions
 from workflow.actors import STAFF
 from workflow.models import OPEN_STATES, Agency, Case, CaseEvent, RoutingRule, State, Submission
 from workflow.visibility import agencies_supervised_by, visible_cases
+from workflow.working_time import day_start
 
 QUEUES = ("reception", "agency", "approvals", "extensions", "overdue")
 
@@ -53,12 +57,35 @@ def _search_filter(q):
     return by_code | by_text | Q(title__icontains=q)
 
 
+def placing_submissions():
+    """The submission that places each case on a map: its first one that has a position (exact:
+    for staff). A case no one located has none. The inbox's area filter and the dashboard's map
+    both read this."""
+    first_located = (Submission.objects.filter(case=OuterRef("case_id"), latitude__isnull=False,
+                                               longitude__isnull=False)
+                     .order_by("submitted_at", "pk").values("pk")[:1])
+    return Submission.objects.filter(pk=Subquery(first_located))
+
+
+def _in_area(cases, bounds):
+    """Cases whose place lies in ``bounds`` (west and south edges in, east and north out, as the
+    map's grid cells)."""
+    def degrees(value):
+        return Decimal(repr(float(value)))
+    placed = placing_submissions().filter(
+        latitude__gte=degrees(bounds.min_lat), latitude__lt=degrees(bounds.max_lat),
+        longitude__gte=degrees(bounds.min_lon), longitude__lt=degrees(bounds.max_lon))
+    return cases.filter(pk__in=placed.values("case_id"))
+
+
 def case_list(*, actor, state=None, agency=None, category=None, overdue=None, q=None, queue=None,
-              now=None) -> QuerySet:
+              ward=None, area=None, submitted_from=None, submitted_to=None, now=None) -> QuerySet:
     """The cases the actor may see, filtered; most urgent first (nearest deadline, then oldest).
 
-    ``agency`` and ``category`` are codes; ``overdue`` True keeps open cases past their current
-    deadline, False the others; ``queue`` is one of ``QUEUES``.
+    ``agency``, ``category`` and ``ward`` are codes; ``overdue`` True keeps open cases past their
+    current deadline, False the others; ``queue`` is one of ``QUEUES``; ``area`` (``core.geo.Bounds``)
+    keeps the cases whose place (``placing_submissions``) lies in it; ``submitted_from`` and
+    ``submitted_to`` are calendar days in Vietnam, both included (the dashboard's period).
     """
     now = now or timezone.now()
     cases = visible_cases(actor)
@@ -68,6 +95,14 @@ def case_list(*, actor, state=None, agency=None, category=None, overdue=None, q=
         cases = cases.filter(agency__code=agency)
     if category:
         cases = cases.filter(category__code=category)
+    if ward:
+        cases = cases.filter(ward__code=ward)
+    if area is not None:
+        cases = _in_area(cases, area)
+    if submitted_from:
+        cases = cases.filter(submitted_at__gte=day_start(submitted_from))
+    if submitted_to:
+        cases = cases.filter(submitted_at__lt=day_start(submitted_to + timedelta(days=1)))
     if overdue is True:
         cases = cases.filter(deadlines.overdue_q(now))
     elif overdue is False:

@@ -19,13 +19,20 @@ of them agree, for every role over cases at reception, at each agency, in a subt
 * ``audiences_of_actor(actor)`` and ``audiences_of_case(case)``: abstract keys for live updates;
   an actor may see a case exactly when the two share a key. ``notifications.groups`` turns each
   key into a channel-layer group name (the workflow never imports notifications).
+
+Figures are counted over a wider reach for one reader: the public (``PUBLIC_ACTOR``, the
+transparency pages) reads the province's figures, so ``figures_reach`` counts every case for it,
+while ``reach_of`` still gives it nothing: it opens no case and lists none. Staff figures count
+exactly what ``reach_of`` gives. ``figures_filter`` and ``figure_agencies`` are that reach in SQL
+(``metrics.scope`` reads them); a read that returns cases rather than counts uses
+``case_filter`` as well, so the public's scope can never list a case.
 """
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db.models import Q, QuerySet
 
-from workflow.actors import STAFF
+from workflow.actors import PUBLIC, STAFF
 from workflow.models import Agency, Case
 
 
@@ -97,7 +104,10 @@ def case_filter(actor, prefix: str = "") -> Q:
     The agencies go in as a small subquery (``agency_id IN (SELECT id …)``) rather than a join
     from every case to its agency.
     """
-    reach = reach_of(actor)
+    return _reach_filter(reach_of(actor), prefix)
+
+
+def _reach_filter(reach, prefix):
     if reach.every_case:
         return Q()
     if reach.is_empty:
@@ -113,6 +123,25 @@ def visible_cases(actor) -> QuerySet:
 def visible_agencies(actor, *, active_only: bool = True) -> QuerySet:
     """Agencies whose cases the actor sees: to filter on, and to show rows for."""
     agencies = _agencies_within(reach_of(actor))
+    return agencies.filter(is_active=True) if active_only else agencies
+
+
+# --- what figures count ----------------------------------------------------------------------------
+
+def figures_reach(actor) -> Reach:
+    """The cases an actor's figures count: every case for the public's published figures (counts
+    only, never a case), what the actor sees for anyone else."""
+    return EVERY_CASE if actor.kind == PUBLIC else reach_of(actor)
+
+
+def figures_filter(actor, prefix: str = "") -> Q:
+    """``figures_reach`` in SQL, over cases reached through ``prefix``."""
+    return _reach_filter(figures_reach(actor), prefix)
+
+
+def figure_agencies(actor, *, active_only: bool = True) -> QuerySet:
+    """Agencies whose figures the actor reads: to filter on, and to show rows for."""
+    agencies = _agencies_within(figures_reach(actor))
     return agencies.filter(is_active=True) if active_only else agencies
 
 

@@ -29,6 +29,12 @@ import holidays
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_OFFICE_HOURS = "07:30-11:30,13:30-17:00"
 
+
+def day_start(day: date) -> datetime:
+    """00:00 local time on ``day``, as an instant: a period "from day A to day B" (calendar days in
+    Vietnam, both included) is ``day_start(A) <= moment < day_start(B + 1 day)``."""
+    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
+
 # CalendarDay.kind values (kept here as literals so this module imports without Django apps).
 DAY_OFF = "day_off"
 WORKING_DAY = "working_day"

@@ -7,6 +7,10 @@
 // the ward and a plain link. When tiles cannot load the map says so and still takes a pin.
 //
 //   import { baseMap, locationPicker, mountCaseMaps, parseBounds } from "./map.js";
+//
+// Maps of many cases (the public map, the dashboard's) read GeoJSON that the server has already
+// counted into grid cells; `followView` asks for the part in view whenever it moves, and
+// `linkMarker` draws a pin or a cluster that a keyboard reaches and a screen reader names.
 
 const L = window.L;
 
@@ -94,6 +98,104 @@ export function locationPicker(element, { onPick, start = null }) {
       marker = null;
     },
   };
+}
+
+// --- maps of many cases ------------------------------------------------------------------------
+
+export function formatCount(n) {
+  const language = document.documentElement.lang || "vi";
+  return Number(n).toLocaleString(language === "en" ? "en-GB" : "vi-VN");
+}
+
+// "%(n)s hồ sơ, %(o)s quá hạn" with its numbers.
+export function fillIn(template, values) {
+  return String(template || "").replace(/%\((\w+)\)s/g, (all, name) => (name in values ? formatCount(values[name]) : all));
+}
+
+// The view as the APIs' bbox: minlon,minlat,maxlon,maxlat inside the world's range, with dots.
+export function viewBox(map) {
+  const b = map.getBounds();
+  const clamp = (value, limit) => Math.max(-limit, Math.min(limit, value));
+  return [clamp(b.getWest(), 180), clamp(b.getSouth(), 90), clamp(b.getEast(), 180), clamp(b.getNorth(), 90)]
+    .map((n) => n.toFixed(6)).join(",");
+}
+
+// How many grid cells to ask for: about one per `cellPx` square of the screen (the APIs take 16 to 500).
+export function gridCells(map, cellPx = 40) {
+  const size = map.getSize();
+  return Math.max(16, Math.min(500, Math.round((size.x / cellPx) * (size.y / cellPx))));
+}
+
+// A marker drawn by CSS (`className`) that opens something: focusable, named, Enter opens it.
+// `html` must already be safe (numbers only).
+export function linkMarker(latLng, { className, size, html = "", name, onOpen }) {
+  const icon = L.divIcon({ className, iconSize: [size, size], html });
+  const marker = L.marker(latLng, { icon, title: name, keyboard: true, riseOnHover: true });
+  marker.on("click", onOpen);
+  marker.on("add", () => {
+    const node = marker.getElement();
+    if (!node) return;
+    node.setAttribute("role", "link");
+    node.setAttribute("aria-label", name);
+  });
+  return marker;
+}
+
+export function clusterSize(n) {
+  return n < 10 ? 32 : n < 100 ? 38 : n < 1000 ? 44 : 50;
+}
+
+// Zoom into a cluster's box when that shows more; otherwise call `cannotSplit` (its cases share a spot).
+export function zoomInto(map, [west, south, east, north], cannotSplit) {
+  const bounds = L.latLngBounds([south, west], [north, east]).pad(0.2);
+  const zoom = Math.min(map.getBoundsZoom(bounds), map.getMaxZoom());
+  if (zoom > map.getZoom()) map.fitBounds(bounds, { maxZoom: zoom });
+  else cannotSplit();
+}
+
+// Ask `urlFor(bbox, cells)` for the part in view now and after every move (debounced; an older
+// answer still on its way is dropped), keeping the last answers for moves back. `onData(data)`
+// draws; `onState("loading" | "failed")` tells.
+export function followView(map, { urlFor, onData, onState = () => {}, cellPx = 40 }) {
+  const kept = new Map();
+  let pending = null;
+  let timer = null;
+  const load = async () => {
+    const url = urlFor(viewBox(map), gridCells(map, cellPx));
+    if (kept.has(url)) return onData(kept.get(url));
+    if (pending) pending.abort();
+    pending = new AbortController();
+    onState("loading");
+    try {
+      const response = await fetch(url, { signal: pending.signal, headers: { Accept: "application/json" },
+                                          credentials: "same-origin" });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const data = await response.json();
+      if (kept.size >= 30) kept.delete(kept.keys().next().value);
+      kept.set(url, data);
+      onData(data);
+    } catch (error) {
+      if (error.name !== "AbortError") onState("failed");
+    }
+  };
+  map.on("moveend", () => {
+    clearTimeout(timer);
+    timer = setTimeout(load, 250);
+  });
+  load();
+  return { reload: load };
+}
+
+// The box around every feature (a cluster's own box included), to open a map on its data.
+export function featuresBounds(features) {
+  let bounds = null;
+  for (const feature of features) {
+    const [lon, lat] = feature.geometry.coordinates;
+    const box = feature.properties.bbox;
+    const part = box ? L.latLngBounds([box[1], box[0]], [box[3], box[2]]) : L.latLngBounds([lat, lon], [lat, lon]);
+    bounds = bounds ? bounds.extend(part) : part;
+  }
+  return bounds;
 }
 
 mountCaseMaps();

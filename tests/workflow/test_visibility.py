@@ -104,3 +104,40 @@ def test_a_citizen_sees_no_case_through_the_staff_reads(world, cases):
     citizen = citizen_actor(cases["department"].pk)
     assert not visibility.visible_cases(citizen).exists()
     assert not visibility.can_see(cases["department"], citizen)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_staff_figures_count_exactly_what_the_actor_sees(world, cases, role):
+    actor = _actor(world, role)
+    counted = set(Case.objects.filter(visibility.figures_filter(actor)).values_list("pk", flat=True))
+    assert {name for name, case in cases.items() if case.pk in counted} == EXPECTED[role]
+    assert set(visibility.figure_agencies(actor, active_only=False)) == set(visibility.visible_agencies(actor, active_only=False))
+
+
+def test_the_publics_figures_count_every_case_yet_it_opens_and_lists_none(world, cases):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from metrics import exports, selectors
+    from metrics.scope import MetricsFilter
+    from workflow.actors import PUBLIC_ACTOR
+
+    counted = set(Case.objects.filter(case_scope(PUBLIC_ACTOR)).values_list("pk", flat=True))
+    assert {name for name, case in cases.items() if case.pk in counted} == EVERY_CASE
+    assert not visibility.visible_cases(PUBLIC_ACTOR).exists()
+    assert not any(visibility.can_see(case, PUBLIC_ACTOR) for case in cases.values())
+    assert visibility.audiences_of_actor(PUBLIC_ACTOR) == set()
+    # Reads that return cases rather than counts list nothing for the public.
+    whole_history = MetricsFilter(date_from=date(2000, 1, 1), date_to=date(2100, 1, 1))
+    assert selectors.cases_submitted_in(filters=whole_history, actor=PUBLIC_ACTOR).count() == Case.objects.count()
+    assert list(selectors.listed(selectors.cases_submitted_in(filters=whole_history, actor=PUBLIC_ACTOR),
+                                 actor=PUBLIC_ACTOR)) == []
+    assert list(exports.case_rows(filters=whole_history, actor=PUBLIC_ACTOR)) == []
+    years_later = timezone.now() + timedelta(days=800)  # every open case is overdue by then
+    assert selectors.overdue_cases(filters=whole_history, actor=actors_who_see_all(world), now=years_later)
+    assert list(selectors.overdue_cases(filters=whole_history, actor=PUBLIC_ACTOR, now=years_later)) == []
+
+
+def actors_who_see_all(world):
+    return act(world.receptionist)
