@@ -362,7 +362,8 @@ def offline(request):
 
 SHELL_FILES = (
     "css/app.css", "js/submit.js", "js/map.js", "js/device-store.js", "js/mine.js", "js/citizen-common.js",
-    "js/citizen-private.js", "js/citizen-push.js", "js/push-device.js", "js/live.js", "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css",
+    "js/citizen-private.js", "js/citizen-push.js", "js/push-device.js", "js/live.js", "vendor/leaflet/leaflet.js",
+    "vendor/leaflet/leaflet.css",
     "vendor/leaflet/images/marker-icon.png", "vendor/leaflet/images/marker-icon-2x.png",
     "vendor/leaflet/images/marker-shadow.png", "img/icon-192.png", "img/icon-512.png", "manifest.webmanifest",
 )
