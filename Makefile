@@ -38,9 +38,12 @@ axe: $(AXE)
 axe-if-npm:
 	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory axe; else echo "npm not found: browser tests need axe-core (make axe)"; fi
 
-# The local demo: DEBUG on, SQLite, in-process channel layer and background work.
+# The local demo: DEBUG on, SQLite, in-process channel layer and background work; a Web Push key
+# pair generated once into the git-ignored var/ unless PAKN_VAPID_PRIVATE_KEY is set.
 run: export DJANGO_DEBUG ?= 1
+run: export PAKN_VAPID_KEY_FILE ?= $(CURDIR)/var/vapid-private.pem
 run: $(STAMP)
+	$(BIN)/python manage.py generate_vapid_keys --if-missing
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --once
 	$(BIN)/python -m config.server -b $(HOST) -p $(PORT) --access-log /dev/null config.asgi:application

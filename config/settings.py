@@ -400,7 +400,30 @@ if not DEBUG:
                                  allowed=env_bool("PAKN_ALLOW_CONSOLE_MESSAGES", False))
     refuse_loopback_url("PAKN_PUBLIC_BASE_URL", PAKN_PUBLIC_BASE_URL,
                         allowed=env_bool("PAKN_ALLOW_LOOPBACK_URL", False))
+# SMS costs the province money for every message: with this on (the default) a citizen's SMS goes
+# only when neither their email nor a push to their phone reaches them (notifications.services).
+PAKN_SMS_ONLY_AS_FALLBACK = env_bool("PAKN_SMS_ONLY_AS_FALLBACK", True)
 
+# Web Push (notifications.push): the province's VAPID key pair signs every push (RFC 8292) and
+# browsers subscribe with its public half. PAKN_VAPID_PRIVATE_KEY is a PEM key or the raw key in
+# base64url (`manage.py generate_vapid_keys` prints one), also from PAKN_VAPID_PRIVATE_KEY_FILE;
+# without it the PEM file PAKN_VAPID_KEY_FILE is read (`make run` writes one once, under var/).
+# The public key is derived from the private one; PAKN_VAPID_PUBLIC_KEY, if set, must match it.
+# Changing the pair makes every browser subscribe again.
+PAKN_VAPID_PRIVATE_KEY = env("PAKN_VAPID_PRIVATE_KEY", "")
+PAKN_VAPID_PUBLIC_KEY = env("PAKN_VAPID_PUBLIC_KEY", "")
+PAKN_VAPID_KEY_FILE = env("PAKN_VAPID_KEY_FILE", "")
+PAKN_VAPID_SUBJECT = env("PAKN_VAPID_SUBJECT", f"mailto:{DEFAULT_FROM_EMAIL}")
+# How long a push service keeps a message for a phone that is off or out of coverage.
+PAKN_PUSH_TTL_SECONDS = env_int("PAKN_PUSH_TTL_SECONDS", 4 * 24 * 3600)
+PAKN_PUSH_TIMEOUT_SECONDS = env_int("PAKN_PUSH_TIMEOUT_SECONDS", 5)
+# The push services a subscription may point at (a host, or a domain and its subdomains): the
+# server posts to whatever address a browser gives, so only the browsers' own services are taken
+# ("*": any public https host). Loopback addresses are also accepted when DEBUG is on.
+PAKN_PUSH_SERVICE_HOSTS = env_list("PAKN_PUSH_SERVICE_HOSTS", [
+    "fcm.googleapis.com", "push.services.mozilla.com", "push.apple.com", "notify.windows.com"])
+# Browsers that may follow one submission (a phone, a tablet, …); the oldest gives way.
+PAKN_PUSH_DEVICES_PER_SUBMISSION = env_int("PAKN_PUSH_DEVICES_PER_SUBMISSION", 5)
 
 # Logs go to standard output, one JSON object per line in production (LOG_FORMAT=json, the default
 # with DEBUG off) for the log collector, plain text for a local demo. Every line carries the

@@ -253,6 +253,7 @@ def private_case(submission, *, build_uri=None) -> dict:
         "photos": _photos(submission, build_uri),
         "contact": {"name": submission.contact_name, "phone": submission.contact_phone,
                     "email": submission.contact_email},
+        "notify": {"email": submission.notify_email, "sms": submission.notify_sms},
         "contact_erased_at": _local(submission.contact_erased_at),
         "anonymous": submission.anonymous,
         "publish_consent": submission.publish_consent,

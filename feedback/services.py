@@ -27,6 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Max
@@ -115,6 +116,44 @@ def check_idempotency_key(key: str | None) -> None:
     if key is not None and not IDEMPOTENCY_KEY_PATTERN.fullmatch(key):
         raise ValidationFailed(fields={"idempotency_key": [
             _("Idempotency-Key phải dài 8–128 ký tự, chỉ gồm chữ, số và các dấu - _ : .")]})
+
+
+# --- how the submitter hears of their case ------------------------------------------------------
+
+NOTICE_CHANNELS = {"email": "notify_email", "sms": "notify_sms"}
+UNSUBSCRIBE_SALT = "pakn.feedback.unsubscribe-email"
+
+
+def submission_set_notice_channel(*, submission: Submission, channel: str, on: bool) -> Submission:
+    """Turn one of the submitter's channels (``email``, ``sms``) on or off for their case.
+
+    Only a channel they left a contact for can be chosen; Web Push is chosen by subscribing a
+    browser (``notifications.subscriptions``). A message not yet sent on a channel turned off is
+    not sent (the outbox reads the choice when it sends).
+    """
+    field = NOTICE_CHANNELS.get(channel)
+    contact = {"email": submission.contact_email, "sms": submission.contact_phone}.get(channel)
+    if field is None or not contact:
+        raise ValidationFailed(fields={"channel": [_("Phản ánh này không có kênh liên lạc đó.")]})
+    Submission.objects.filter(pk=submission.pk).update(**{field: bool(on)})
+    setattr(submission, field, bool(on))
+    return submission
+
+
+def email_unsubscribe_url(submission: Submission) -> str:
+    """The one-click address that stops emails about this submission (in each email, and in its
+    List-Unsubscribe header): signed, so it opens nothing else and needs no private key."""
+    token = signing.dumps(submission.pk, salt=UNSUBSCRIBE_SALT, compress=True)
+    path = reverse("feedback:email_unsubscribe", kwargs={"token": token})
+    return settings.PAKN_PUBLIC_BASE_URL.rstrip("/") + path
+
+
+def submission_by_unsubscribe_token(token: str) -> Submission | None:
+    try:
+        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return Submission.objects.filter(pk=pk).first() if isinstance(pk, int) else None
 
 
 # --- photos ----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ urlpatterns = [
     path("phan-anh/<str:code>/", views.public_case, name="public"),
     path("theo-doi/<str:code>/", views.private_case, name="private"),
     path("ngoai-tuyen/", views.offline, name="offline"),
+    path("thong-bao/ngung-email/<str:token>/", views.email_unsubscribe, name="email_unsubscribe"),
     # An officials' page (under /staff/, in their layout) that belongs to intake.
     path("staff/nhap-phan-anh/", views.officer_entry, name="officer_entry"),
     # Served from the root so the worker's scope covers every citizen page.

@@ -23,6 +23,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.auth import user_from_authorization
@@ -187,6 +188,8 @@ def private_case(request, code):
     if submission is None or not submission.key_matches(key):
         return _not_found(request)
     failed, status = None, 200
+    if request.method == "POST" and request.POST.get("action") == NOTICE_ACTION:
+        return _set_notice_channel(request, submission, key)
     if request.method == "POST":
         data_action = DATA_ACTIONS.get(request.POST.get("action", ""))
         outcome = data_action(request, submission, key) if data_action else _run_citizen_action(request, submission, key)
@@ -237,6 +240,30 @@ def _run_citizen_action(request, submission, key):
     return _see_other(services.private_path(submission.tracking_code, key))
 
 
+NOTICE_ACTION = "notify"
+NOTICE_DONE = {
+    ("email", True): gettext_lazy("Bạn sẽ nhận email khi phản ánh có tiến triển."),
+    ("email", False): gettext_lazy("Đã ngừng gửi email về phản ánh này."),
+    ("sms", True): gettext_lazy("Bạn sẽ nhận SMS khi phản ánh có tiến triển."),
+    ("sms", False): gettext_lazy("Đã ngừng gửi SMS về phản ánh này."),
+}
+
+
+def _set_notice_channel(request, submission, key):
+    """One tap on the private page turns email or SMS on or off for this case."""
+    if over_limit(request, "citizen_actions"):
+        messages.error(request, TOO_MANY)
+        return _see_other(services.private_path(submission.tracking_code, key) + "#notify")
+    channel, on = request.POST.get("channel", ""), request.POST.get("on") == "1"
+    try:
+        services.submission_set_notice_channel(submission=submission, channel=channel, on=on)
+    except PaknError as error:
+        messages.error(request, error.fields.get("channel", [error.message])[0])
+    else:
+        messages.success(request, NOTICE_DONE[(channel, on)])
+    return _see_other(services.private_path(submission.tracking_code, key) + "#notify")
+
+
 # --- the submitter's personal data: a copy, and erasure ---------------------------------------
 
 ERASED = gettext_lazy("Đã xoá họ tên, số điện thoại và email của bạn. Bạn vẫn theo dõi phản ánh bằng đường dẫn này.")
@@ -281,11 +308,39 @@ def _private_context(request, submission, key, failed):
     return {
         "case": case, "key": key, "private_link": link, "forms": forms, "failed_action": getattr(failed, "action", ""),
         "actions": set(case.get("actions") or ()), "is_new": request.GET.get("new") == "1",
+        "sms_only_as_fallback": settings.PAKN_SMS_ONLY_AS_FALLBACK,
         # Forms post to the address without the key (it travels in a hidden field), so the key
         # stays out of the request line that proxies log.
         "action_url": reverse("feedback:private", kwargs={"code": submission.tracking_code}),
         "retention_days": settings.PAKN_CONTACT_RETENTION_DAYS,
     }
+
+
+# --- stopping emails from the link in one ------------------------------------------------------
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def email_unsubscribe(request, token):
+    """The link in every email to a submitter: one button stops emails about that case.
+
+    A GET only asks (mail scanners open links); the POST, from this page or straight from a mail
+    app's own "unsubscribe" (RFC 8058, List-Unsubscribe-Post), does it. The signed token is the
+    proof, so no CSRF cookie is needed; it can do nothing but this.
+    """
+    submission = services.submission_by_unsubscribe_token(token)
+    if submission is None:
+        return _not_found(request)
+    done = False
+    if request.method == "POST":
+        on = request.POST.get("on") == "1"
+        if submission.contact_email:
+            services.submission_set_notice_channel(submission=submission, channel="email", on=on)
+        done = True
+    response = render(request, "feedback/email_unsubscribe.html",
+                      {"tracking_code": submission.tracking_code, "receiving": submission.notify_email, "done": done})
+    response["Referrer-Policy"] = "no-referrer"
+    add_never_cache_headers(response)
+    return response
 
 
 # --- reception enters a PAKN received by telephone or at the counter ------------------------------
@@ -327,11 +382,20 @@ def officer_entry(request):
 
 
 def _officer_entry_done(submission):
-    if submission.contact_phone:
+    """What reception tells the caller: how the code reaches them (an SMS only when no email does,
+    where the province sends SMS as a fallback)."""
+    code = {"code": submission.tracking_code}
+    by_sms = submission.contact_phone and not (submission.contact_email and settings.PAKN_SMS_ONLY_AS_FALLBACK)
+    if submission.contact_email and by_sms:
+        return _("Đã nhập phản ánh %(code)s. Mã theo dõi được gửi tới email và bằng SMS tới số người dân đã cho; "
+                 "hãy đọc lại mã này cho người dân.") % code
+    if submission.contact_email:
+        return _("Đã nhập phản ánh %(code)s. Mã theo dõi được gửi tới email người dân đã cho; "
+                 "hãy đọc lại mã này cho người dân.") % code
+    if by_sms:
         return _("Đã nhập phản ánh %(code)s. Mã theo dõi được gửi bằng SMS tới số người dân đã cho; "
-                 "hãy đọc lại mã này cho người dân.") % {"code": submission.tracking_code}
-    return _("Đã nhập phản ánh %(code)s. Hãy đọc lại mã theo dõi này cho người dân.") % {
-        "code": submission.tracking_code}
+                 "hãy đọc lại mã này cho người dân.") % code
+    return _("Đã nhập phản ánh %(code)s. Hãy đọc lại mã theo dõi này cho người dân.") % code
 
 
 # --- installable app: offline page, manifest, service worker ------------------------------------
@@ -343,7 +407,8 @@ def offline(request):
 
 SHELL_FILES = (
     "css/app.css", "js/submit.js", "js/map.js", "js/device-store.js", "js/mine.js", "js/citizen-common.js",
-    "js/citizen-private.js", "js/live.js", "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css",
+    "js/citizen-private.js", "js/citizen-push.js", "js/push-device.js", "js/live.js", "vendor/leaflet/leaflet.js",
+    "vendor/leaflet/leaflet.css",
     "vendor/leaflet/images/marker-icon.png", "vendor/leaflet/images/marker-icon-2x.png",
     "vendor/leaflet/images/marker-shadow.png", "img/icon-192.png", "img/icon-512.png", "manifest.webmanifest",
 )
@@ -372,7 +437,8 @@ def _service_worker_source():
             .replace("__OFFLINE_URL__", reverse("feedback:offline"))
             .replace("__HOME_URL__", reverse("feedback:home"))
             .replace("__FORM_URL__", reverse("feedback:submit"))
-            .replace("__DEVICE_STORE__", static("js/device-store.js")))
+            .replace("__DEVICE_STORE__", static("js/device-store.js"))
+            .replace("__ICON__", static("img/icon-192.png")))
 
 
 @require_GET

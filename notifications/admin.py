@@ -1,7 +1,9 @@
-"""The administrator's view of what was (or could not be) told: intents and the email/SMS outbox.
+"""The administrator's view of what was (or could not be) told: intents, the email/SMS/push outbox,
+and the browsers subscribed to Web Push.
 
 Read-only, with one action: a failed row can be put back in the queue once its cause is fixed
-(a template repaired, a gateway back). Recipients' addresses appear only on a message's own page.
+(a template repaired, a gateway back). Recipients' addresses appear only on a message's own page;
+a browser's push endpoint (a capability address) appears nowhere, only its push service's host.
 """
 from django.contrib import admin, messages
 from django.utils import timezone
@@ -9,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin_mixins import ReadOnlyAdminMixin
-from notifications.models import NotificationIntent, OutboxMessage
+from notifications.models import NotificationIntent, OutboxMessage, PushSubscription
 from notifications.retry import try_again
 
 
@@ -45,5 +47,14 @@ class OutboxMessageAdmin(RetriedAdmin):
     list_filter = ("status", "channel", "kind")
     list_select_related = ("case",)
     fields = ("channel", "kind", "case", "language", "to", "subject", "body_text", "status", "attempts",
-              "last_error", "next_attempt_at", "created_at", "sent_at", "dedupe_key")
+              "last_error", "next_attempt_at", "created_at", "sent_at", "dedupe_key", "message_key")
     readonly_fields = fields
+
+
+@admin.register(PushSubscription)
+class PushSubscriptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("id", "service_host", "submission", "user", "created_at", "last_sent_at")
+    list_select_related = ("submission", "user")
+    fields = ("service_host", "submission", "user", "created_at", "last_sent_at")
+    readonly_fields = fields
+    show_full_result_count = False

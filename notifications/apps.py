@@ -9,11 +9,13 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         # No other app imports this one: it listens to the workflow's bus from here.
         from django.contrib.auth import get_user_model
+        from django.core import checks
         from django.db.models.signals import post_delete, post_save
         from rest_framework.authtoken.models import Token
 
         from core import health
         from notifications import monitoring, receivers
+        from notifications.push import check_vapid_settings
         from notifications.health import backlog
         from workflow import signals
         from workflow.models import Membership
@@ -31,4 +33,5 @@ class NotificationsConfig(AppConfig):
         post_delete.connect(receivers.on_membership_changed, sender=Membership, dispatch_uid="notifications-role-gone")
         post_save.connect(receivers.on_user_saved, sender=get_user_model(), dispatch_uid="notifications-user")
         post_delete.connect(receivers.on_token_deleted, sender=Token, dispatch_uid="notifications-token")
+        checks.register(check_vapid_settings, "notifications")
         monitoring.register()

@@ -33,9 +33,10 @@ def render_sms(*, kind, language, context):
         return render_to_string(f"notifications/sms/{language}/{kind}.txt", context)
 
 
-def send_email(*, to, subject, text, html):
+def send_email(*, to, subject, text, html, headers=None):
     """Send now through the configured EMAIL_BACKEND; raises on failure (the outbox retries)."""
-    message = EmailMultiAlternatives(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
+    message = EmailMultiAlternatives(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to],
+                                     headers=headers or None)
     if html:
         message.attach_alternative(html, "text/html")
     message.send(fail_silently=False)

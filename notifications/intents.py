@@ -69,7 +69,8 @@ def _render(intent):
     elif intent.topic == IntentTopic.RECEIVED:
         services.notify_submission_received(submission=intent.submission)
     else:
-        services.notify_deadline(case=intent.case, stage=intent.stage, agency=intent.agency, now=intent.created_at)
+        services.notify_deadline(case=intent.case, stage=intent.stage, agency=intent.agency, key=intent.dedupe_key,
+                                 now=intent.created_at)
 
 
 def _finish(intent, now):

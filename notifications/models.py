@@ -1,4 +1,5 @@
-"""What the product tells people: in-app notifications for staff and an outbox for email and SMS.
+"""What the product tells people: in-app notifications for staff and an outbox for email, SMS and
+Web Push.
 
 What must be told is written in the same transaction as the case change that causes it, as one
 small ``NotificationIntent`` row (see ``notifications.receivers``): a change that commits always
@@ -7,6 +8,10 @@ locked. After commit the intent is rendered into the staff members' ``Notificati
 citizens' ``OutboxMessage`` rows; the outbox is then delivered. Both steps are retried with
 backoff until they succeed or run out of attempts (status ``failed``: listed in the admin and
 counted on ``/healthz``); nothing is dropped silently and nothing is done twice.
+
+Web Push reaches a browser that subscribed (``PushSubscription``): a citizen's phone for their own
+case, a staff member's browser for the events they chose (``StaffNoticeSettings``). Each push is
+one more outbox row, to one subscription.
 """
 from django.conf import settings
 from django.db import models
@@ -50,12 +55,82 @@ class Notification(models.Model):
 class OutboxChannel(models.TextChoices):
     EMAIL = "email", _("Email")
     SMS = "sms", _("Tin nhắn SMS")
+    PUSH = "push", _("Thông báo đẩy")
 
 
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Chờ gửi")
     SENT = "sent", _("Đã gửi")
     FAILED = "failed", _("Gửi không được")
+    # An SMS kept in reserve while a push is on its way (``PAKN_SMS_ONLY_AS_FALLBACK``): sent if
+    # no push reaches the person, else skipped.
+    HELD = "held", _("Dự phòng")
+    SKIPPED = "skipped", _("Không cần gửi")
+    # A push to a browser that unsubscribed (the push service answered 404/410, or the person
+    # turned it off before it went).
+    GONE = "gone", _("Người nhận đã hủy đăng ký")
+
+
+class PushSubscription(models.Model):
+    """A browser that agreed to receive Web Push: a citizen's, for one submission (proven by its
+    private key), or a staff member's, for the events they chose.
+
+    The endpoint is the push service's address for that browser (a capability URL: kept out of
+    logs and lists); ``p256dh`` and ``auth`` are the browser's keys that each payload is encrypted
+    to (RFC 8291). A browser has one row per submission it follows, and at most one staff row (the
+    last person who subscribed on it). Removed when the push service says it is gone.
+    """
+
+    endpoint = models.TextField()
+    endpoint_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    p256dh = models.CharField(max_length=100)
+    auth = models.CharField(max_length=50)
+    submission = models.ForeignKey("workflow.Submission", null=True, blank=True, on_delete=models.CASCADE,
+                                   related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("đăng ký thông báo đẩy")
+        verbose_name_plural = _("đăng ký thông báo đẩy")
+        constraints = [
+            models.CheckConstraint(name="push_for_a_submission_or_a_user",
+                                   condition=models.Q(submission__isnull=True) ^ models.Q(user__isnull=True)),
+            models.UniqueConstraint(fields=["endpoint_hash", "submission"], name="push_once_per_submission",
+                                    condition=models.Q(submission__isnull=False)),
+            models.UniqueConstraint(fields=["endpoint_hash"], name="push_one_staff_member_per_browser",
+                                    condition=models.Q(user__isnull=False)),
+        ]
+
+    def __str__(self):
+        return f"{_('Thông báo đẩy')} #{self.pk} ({self.service_host})"
+
+    @property
+    def service_host(self):
+        """The push service's host name (fcm.googleapis.com, …): enough to tell browsers apart."""
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.endpoint).hostname or ""
+
+
+class StaffNoticeSettings(models.Model):
+    """A staff member's choices: which kinds of notice they see in the bell and get pushed, and
+    whether reminders' pushes wait for office hours. No row: everything on, quiet hours on."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    muted_in_app = models.JSONField(default=list, blank=True)
+    muted_push = models.JSONField(default=list, blank=True)
+    quiet_hours = models.BooleanField(_("nhắc hạn chỉ trong giờ hành chính"), default=True)
+
+    class Meta:
+        verbose_name = _("lựa chọn thông báo của cán bộ")
+        verbose_name_plural = _("lựa chọn thông báo của cán bộ")
+
+    def __str__(self):
+        return str(self.user)
 
 
 class RetriedWork(models.Model):
@@ -95,6 +170,13 @@ class OutboxMessage(RetriedWork):
     kind = models.CharField(max_length=40)
     status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # A push goes to one browser; its payload (``body_text``, JSON) keeps the private link's
+    # placeholder like an email does.
+    push_subscription = models.ForeignKey(PushSubscription, null=True, blank=True, on_delete=models.SET_NULL,
+                                          related_name="+")
+    # One message to one person, whatever channels carry it: an SMS held in reserve is released or
+    # skipped by what happens to the pushes of the same message.
+    message_key = models.CharField(max_length=120, blank=True, db_index=True)
 
     class Meta(RetriedWork.Meta):
         verbose_name = _("thư/tin nhắn chờ gửi")

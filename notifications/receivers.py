@@ -10,7 +10,7 @@ import logging
 
 from django.db import transaction
 
-from notifications import intents, live, outbox
+from notifications import intents, live, outbox, subscriptions
 
 log = logging.getLogger(__name__)
 
@@ -68,5 +68,7 @@ def on_token_deleted(sender, instance, **kwargs):
 
 
 def on_contact_erased(sender, submission, addresses, **kwargs):
-    """Inside the erasing transaction: the outbox forgets the addresses along with the submission."""
+    """Inside the erasing transaction: the outbox forgets the addresses along with the submission,
+    and the browsers that followed it by Web Push are forgotten too."""
     outbox.outbox_forget(submission_id=submission.pk, addresses=addresses)
+    subscriptions.push_forget_submission(submission_id=submission.pk)

@@ -50,7 +50,7 @@ def describe(exc, hidden=()):
     return text[:500]
 
 
-def _record_failure(row, exc, now, hidden):
+def _record_failure(row, exc, now, hidden, gave_up):
     row.last_error = describe(exc, hidden)
     if row.attempts >= settings.PAKN_OUTBOX_MAX_ATTEMPTS:
         row.status = FAILED
@@ -59,10 +59,13 @@ def _record_failure(row, exc, now, hidden):
     row.save(update_fields=["status", "last_error", "next_attempt_at"])
     log.warning("%s %s attempt %d failed (%s): %s", row._meta.model_name, row.pk, row.attempts, row.status,
                 row.last_error)
+    if row.status == FAILED and gave_up is not None:
+        gave_up(row, now)
 
 
-def attempt(model, pk, *, now, work, finish, hidden=lambda row: ()):
-    """Claim row ``pk`` if it is due and nobody else has it, ``work(row)``, then ``finish(row, now)``.
+def attempt(model, pk, *, now, work, finish, hidden=lambda row: (), gave_up=None):
+    """Claim row ``pk`` if it is due and nobody else has it, ``work(row)``, then ``finish(row, now)``;
+    after the last failed attempt, ``gave_up(row, now)`` (in the same transaction).
 
     Returns the row's status afterwards, or None when it was not ours to try.
     """
@@ -75,7 +78,7 @@ def attempt(model, pk, *, now, work, finish, hidden=lambda row: ()):
                 with transaction.atomic():  # a failure takes back only what the work wrote
                     work(row)
             except Exception as exc:  # any failure: keep the row, say why, try again later
-                _record_failure(row, exc, now, hidden(row))
+                _record_failure(row, exc, now, hidden(row), gave_up)
             else:
                 finish(row, now)
             return row.status

@@ -1,7 +1,7 @@
 """Reads for notifications: who is in an audience, a user's notifications and unread count."""
 from django.db.models import Q
 
-from notifications.models import Notification
+from notifications.models import Notification, PushSubscription
 from notifications.rules import AGENCY, RECEPTION, SUPERVISORS
 from workflow.models import Agency, Membership, Role
 
@@ -40,11 +40,43 @@ def staff_user_ids(*, agency, audience):
 
 
 def citizen_recipients(case):
-    """Submissions of the case that left a contact and did not ask to stay anonymous."""
+    """Submissions of the case whose submitter can be reached: one who left a contact and did not
+    ask to stay anonymous, or one whose browser follows it by push (an anonymous submitter too:
+    a push tells no one who they are)."""
+    contact = Q(anonymous=False) & (~Q(contact_email="") | ~Q(contact_phone=""))
+    followed = Q(pk__in=PushSubscription.objects.filter(submission__case=case).values("submission_id"))
     return list(
-        case.submissions.filter(anonymous=False).filter(~Q(contact_email="") | ~Q(contact_phone=""))
-        .only("pk", "tracking_code", "private_key_sealed", "contact_email", "contact_phone", "language", "case_id")
+        case.submissions.filter(contact | followed)
+        .only("pk", "tracking_code", "private_key_sealed", "contact_email", "contact_phone", "language", "case_id",
+              "anonymous", "notify_email", "notify_sms")
     )
+
+
+def push_subscriptions_of_submissions(submission_ids):
+    """``{submission_id: [PushSubscription]}``: the browsers following each submission."""
+    return _grouped(PushSubscription.objects.filter(submission_id__in=list(submission_ids)), "submission_id")
+
+
+def push_subscriptions_of_users(user_ids):
+    """``{user_id: [PushSubscription]}``: each staff member's subscribed browsers."""
+    return _grouped(PushSubscription.objects.filter(user_id__in=list(user_ids)), "user_id")
+
+
+def _grouped(rows, field):
+    grouped = {}
+    for row in rows.order_by("pk"):
+        grouped.setdefault(getattr(row, field), []).append(row)
+    return grouped
+
+
+def case_tracking_code(case):
+    """The case's first tracking code (the one its staff page leads with)."""
+    return case.submissions.order_by("submitted_at", "pk").values_list("tracking_code", flat=True).first() or ""
+
+
+def push_browsers_of(user):
+    """How many browsers push this staff member's notices."""
+    return PushSubscription.objects.filter(user=user).count()
 
 
 def notifications_of(user):

@@ -6,4 +6,5 @@ app_name = "notifications"
 urlpatterns = [
     path("", views.notification_list, name="list"),
     path("read/", views.mark_read, name="read"),
+    path("cai-dat/", views.notification_settings, name="settings"),
 ]

@@ -1,11 +1,17 @@
-"""The staff member's notification list (/notifications/): works without JavaScript."""
+"""The staff member's notification list (/notifications/) and their choices (/notifications/cai-dat/):
+both work without JavaScript (subscribing a browser to Web Push needs it)."""
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
-from notifications.selectors import notifications_of
-from notifications.services import notifications_mark_read
+from notifications.preferences import kinds_for, staff_settings_of, staff_settings_save
+from notifications.push import vapid_keys
+from notifications.selectors import notifications_of, push_browsers_of
+from notifications.services import notifications_mark_read, staff_kind_label
+from notifications.subscriptions import push_unsubscribe_user
 from workflow.gate import staff_required
 
 
@@ -26,3 +32,25 @@ def mark_read(request):
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(target)
     return redirect("notifications:list")
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    """Which notices reach this person in the bell and by push, quiet hours, and their browsers."""
+    if request.method == "POST":
+        if request.POST.get("action") == "stop_push":
+            push_unsubscribe_user(user=request.user)
+            messages.success(request, _("Đã tắt thông báo đẩy trên mọi trình duyệt của bạn."))
+        else:
+            staff_settings_save(user=request.user, in_app=request.POST.getlist("in_app"),
+                                push=request.POST.getlist("push"), quiet_hours=bool(request.POST.get("quiet_hours")))
+            messages.success(request, _("Đã lưu lựa chọn thông báo."))
+        return redirect("notifications:settings")
+    choices = staff_settings_of(request.user)
+    kinds = [{"kind": kind, "label": staff_kind_label(kind), "in_app": kind not in choices.muted_in_app,
+              "push": kind not in choices.muted_push} for kind in kinds_for(request.user)]
+    return render(request, "notifications/settings.html", {
+        "kinds": kinds, "choices": choices, "browsers": push_browsers_of(request.user),
+        "push_ready": vapid_keys() is not None,
+    })

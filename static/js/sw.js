@@ -90,3 +90,68 @@ self.addEventListener("fetch", (event) => {
 self.addEventListener("sync", (event) => {
   if (event.tag === self.PaknDevice.SYNC_TAG) event.waitUntil(self.PaknDevice.flushOutbox());
 });
+
+// --- Web Push ------------------------------------------------------------------------------------
+// A push names a case by its code and says where a tap leads (the citizen's private page, or an
+// official's case page). The address is kept on this site whatever the payload says.
+function onThisSite(url) {
+  try {
+    const target = new URL(url, self.location.origin);
+    return new URL(target.pathname + target.search + target.hash, self.location.origin).href;
+  } catch (error) {
+    return new URL("/", self.location.origin).href;
+  }
+}
+
+// Keep the page the push is about fresh in the cache, so a tap opens it even on a weak network.
+async function refreshKeptPage(url) {
+  const target = new URL(url);
+  const store = cacheFor(target);
+  if (!store) return;
+  try {
+    const response = await fetch(target.href, { credentials: "same-origin" });
+    if (response.status !== 200) return;
+    if (store === PAGES) await keepPrivatePage(target, response);  // with its photos, as on a visit
+    else await (await caches.open(store)).put(pageKey(target), response);
+  } catch (error) {
+    // Offline now: the page is fetched when opened.
+  }
+}
+
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch (error) {
+    message = { body: event.data ? event.data.text() : "" };
+  }
+  const url = onThisSite(message.url || "/");
+  const shown = self.registration.showNotification(message.title || "PAKN", {
+    body: message.body || "",
+    tag: message.tag || message.tracking_code || undefined,
+    renotify: Boolean(message.tag),
+    icon: "__ICON__",
+    badge: "__ICON__",
+    data: { url, tracking_code: message.tracking_code || "" },
+  });
+  event.waitUntil(Promise.all([shown, refreshKeptPage(url)]));
+});
+
+// A tap opens the page the push is about, or brings forward a window already showing it.
+async function openOrFocus(url) {
+  const target = new URL(url);
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const open = windows.find((client) => new URL(client.url).pathname === target.pathname);
+  if (open) {
+    const focused = await open.focus();
+    // Reload it at the push's address (fresh news); a window this worker does not control stays as is.
+    return focused.navigate(url).catch(() => focused);
+  }
+  return self.clients.openWindow(url);
+}
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = onThisSite((event.notification.data && event.notification.data.url) || "/");
+  event.waitUntil(openOrFocus(url));
+});

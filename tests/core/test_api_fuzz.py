@@ -19,6 +19,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from notifications.push import generate_private_key, private_key_raw
 from tests.notifications import servers
 
 pytestmark = pytest.mark.fuzz
@@ -63,7 +64,9 @@ def live_api(tmp_path_factory):
     env = servers.server_env(sqlite_path=tmp_path_factory.mktemp("fuzz") / "db.sqlite3", extra={
         "PAKN_SUBMISSION_RATE": "100000/minute", "PAKN_CITIZEN_ACTION_RATE": "100000/minute",
         "PAKN_LOGIN_RATE": "100000/minute", "PAKN_LOOKUP_RATE": "100000/minute",
-        "PAKN_PUBLIC_READ_RATE": "100000/minute"})
+        "PAKN_PUBLIC_READ_RATE": "100000/minute",
+        # Web Push configured, as in production: its operations answer for real, not "not set up".
+        "PAKN_VAPID_PRIVATE_KEY": private_key_raw(generate_private_key())})
     servers.manage(["migrate", "--noinput"], env)
     data = servers.django_script(SETUP, env)
     port = servers.free_port()

@@ -36,3 +36,27 @@ def sms_outbox(settings):
     sms.outbox.clear()
     yield sms.outbox
     sms.outbox.clear()
+
+
+@pytest.fixture
+def vapid(settings):
+    """A VAPID key pair for the province, as `manage.py generate_vapid_keys` would print."""
+    from notifications.push import generate_private_key, private_key_raw, public_key_of
+
+    key = generate_private_key()
+    settings.PAKN_VAPID_PRIVATE_KEY = private_key_raw(key)
+    settings.PAKN_VAPID_PUBLIC_KEY = ""
+    settings.PAKN_VAPID_KEY_FILE = ""
+    settings.PAKN_VAPID_SUBJECT = "mailto:pakn@bacninh.gov.vn"
+    return public_key_of(key)
+
+
+@pytest.fixture
+def push_service(settings):
+    """A push service on 127.0.0.1 (accepted as an endpoint only with DEBUG on, as in a demo)."""
+    from tests.notifications.push_service import PushService
+
+    settings.DEBUG = True
+    service = PushService()
+    yield service
+    service.stop()

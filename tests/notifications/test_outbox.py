@@ -30,8 +30,8 @@ def flaky_email(settings):
     return FlakyEmailBackend
 
 
-def test_submitter_with_email_and_phone_gets_both_when_the_case_is_routed(world, django_capture_on_commit_callbacks,
-                                                                         sms_outbox):
+def test_submitter_with_email_and_phone_gets_the_email_only_since_sms_is_a_fallback(
+        world, django_capture_on_commit_callbacks, sms_outbox):
     feedback = make_submission(category=world.category, contact_email="dan@example.vn", contact_phone="0912345678")
     mail.outbox.clear()
     sms_outbox.clear()
@@ -40,6 +40,18 @@ def test_submitter_with_email_and_phone_gets_both_when_the_case_is_routed(world,
     assert [m.subject for m in mail.outbox] == [f"Phản ánh {feedback.tracking_code} đã được tiếp nhận"]
     assert mail.outbox[0].to == ["dan@example.vn"]
     assert "text/html" in mail.outbox[0].alternatives[0].mimetype
+    assert sms_outbox == []
+    assert list(OutboxMessage.objects.filter(kind="routed").values_list("channel", "status")) == [("email", "sent")]
+
+
+def test_a_province_that_sends_sms_anyway_sends_both(world, settings, django_capture_on_commit_callbacks, sms_outbox):
+    settings.PAKN_SMS_ONLY_AS_FALLBACK = False
+    feedback = make_submission(category=world.category, contact_email="dan@example.vn", contact_phone="0912345678")
+    mail.outbox.clear()
+    sms_outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _route(world, feedback)
+    assert [m.to for m in mail.outbox] == [["dan@example.vn"]]
     assert [s["to"] for s in sms_outbox] == ["0912345678"]
     assert OutboxMessage.objects.filter(kind="routed", status=OutboxStatus.SENT).count() == 2
 
@@ -94,7 +106,9 @@ def test_submission_is_acknowledged_in_the_intake_transaction(world, django_capt
     assert f"/phan-anh/{feedback.tracking_code}/" in message.body
 
 
-def test_rejection_reaches_the_submitter_with_the_reason(world, django_capture_on_commit_callbacks, sms_outbox):
+def test_rejection_reaches_the_submitter_with_the_reason(world, settings, django_capture_on_commit_callbacks,
+                                                         sms_outbox):
+    settings.PAKN_SMS_ONLY_AS_FALLBACK = False  # both texts are read here
     feedback = make_submission(category=world.category, contact_email="dan@example.vn", contact_phone="0912345678")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

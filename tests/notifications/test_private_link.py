@@ -42,7 +42,8 @@ def every_stored_text():
     return "\n".join(chunks)
 
 
-def test_the_confirmation_email_and_sms_carry_the_private_link_that_no_row_stores(client, world, sms_outbox):
+def test_the_confirmation_email_and_sms_carry_the_private_link_that_no_row_stores(client, world, sms_outbox, settings):
+    settings.PAKN_SMS_ONLY_AS_FALLBACK = False  # both channels' links are read here
     feedback, key = submit(client, world)
     expected = f"https://pakn.example.vn/theo-doi/{feedback.tracking_code}/?key={key}"
 

@@ -69,6 +69,11 @@ class Submission(models.Model):
     anonymous = models.BooleanField(_("ẩn danh"), default=False)
     publish_consent = models.BooleanField(_("đồng ý công khai"), default=False)
     language = models.CharField(max_length=8, default="vi")
+    # The submitter's own choice of how they hear of their case (private page, or the link in an
+    # email); Web Push is chosen by subscribing a browser. SMS may further wait for no other
+    # channel to reach them (PAKN_SMS_ONLY_AS_FALLBACK, notifications.services).
+    notify_email = models.BooleanField(_("nhận email"), default=True)
+    notify_sms = models.BooleanField(_("nhận SMS"), default=True)
 
     channel = models.CharField(_("kênh"), max_length=10, choices=Channel.choices, default=Channel.WEB)
     device_class = models.CharField(_("thiết bị"), max_length=10, choices=DeviceClass.choices,

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflow', '0006_submission_sealed_key_and_position'),
+        ('workflow', '0007_submission_notice_choices'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
