@@ -21,7 +21,8 @@ from config.celery import app as celery_app
 from feedback.services import feedback_submit, private_path
 from notifications.models import OutboxMessage, PushSubscription, StaffNoticeSettings
 from notifications.push import generate_private_key, private_key_raw, public_key_of
-from tests.browser.conftest import assert_accessible, fits_the_screen, new_phone_context, wait_for_worker
+from tests.browser.conftest import (assert_accessible, assert_no_csp_violations, fits_the_screen, new_phone_context,
+                                     wait_for_worker)
 from tests.browser.test_citizen_journey_browser import log_in, staff_acts
 from tests.notifications.push_service import BrowserKeys, PushService
 from workflow import services
@@ -198,6 +199,8 @@ def test_a_subscribed_phone_hears_of_the_answer_and_the_tap_opens_the_case(
         page.get_by_role("button", name="Tắt thông báo trên thiết bị này").click()
         page.get_by_text("Đã tắt thông báo trên thiết bị này.").wait_for()
         assert not PushSubscription.objects.exists()
+        assert_no_csp_violations(context)
+        assert_no_csp_violations(officer_context)
     finally:
         context.close()
         officer_context.close()
@@ -218,6 +221,7 @@ def test_the_offer_asks_for_permission_only_when_tapped_and_says_when_it_is_refu
         page.get_by_text("Trình duyệt đang chặn thông báo của trang này", exact=False).wait_for()
         assert page.evaluate("window.__push.permissionRequests") == 1
         assert not PushSubscription.objects.exists()
+        assert_no_csp_violations(context)
     finally:
         context.close()
 
@@ -235,6 +239,7 @@ def test_without_a_key_on_the_server_the_offer_stays_hidden(chromium_browser, as
         page.wait_for_load_state("networkidle")
         assert page.locator("[data-push-offer]").is_hidden()
         assert page.locator("#notify").is_visible()  # the section itself stays, with its other channels
+        assert_no_csp_violations(context)
     finally:
         context.close()
 
@@ -259,6 +264,7 @@ def test_the_submitter_turns_sms_and_email_off_and_on_with_one_tap_each(chromium
         notify.get_by_role("button", name="Nhận email").click()
         page.get_by_text("Bạn sẽ nhận email khi phản ánh có tiến triển.").wait_for()
         assert Submission.objects.values_list("notify_email", "notify_sms").get(pk=submission.pk) == (True, False)
+        assert_no_csp_violations(context)
     finally:
         context.close()
 
@@ -277,6 +283,7 @@ def test_the_link_in_an_email_stops_emails_in_one_tap(chromium_browser, asgi_liv
         page.get_by_role("button", name="Ngừng nhận email về phản ánh này").click()
         page.get_by_text("Đã ngừng gửi email về phản ánh này.").wait_for()
         assert not Submission.objects.get(pk=submission.pk).notify_email
+        assert_no_csp_violations(context)
     finally:
         context.close()
 
@@ -312,5 +319,6 @@ def test_an_officer_chooses_their_notices_and_subscribes_this_browser(
         services.case_route(case=submission.case, actor=staff_actor(world.receptionist), agency=world.department)
         push = wait_for(lambda: push_service.delivered("desk"))[0]
         assert desk.decrypt(push["body"])["title"] == "Hồ sơ mới chuyển đến"
+        assert_no_csp_violations(context)
     finally:
         context.close()
