@@ -1,5 +1,5 @@
-// The private case page: copy the private link with one tap (the buttons come back with the
-// part of the page that live updates swap in, so they are set up again each time).
+// The private case page: copy the private link with one tap. The link sits outside the part that
+// live updates swap in; a copy button that does come back with that part is set up again.
 function setUpCopyButtons(root) {
   for (const button of root.querySelectorAll("[data-copy]")) {
     const input = document.querySelector(button.dataset.copy);

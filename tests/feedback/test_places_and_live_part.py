@@ -50,6 +50,16 @@ def test_the_live_part_is_the_changing_part_of_the_private_page_alone(client, wo
     assert wrong.status_code == 404
 
 
+@pytest.mark.parametrize("query", [{}, {"new": "1"}], ids=["return-visit", "confirmation"])
+def test_the_private_link_is_shown_once_and_never_swapped_in_again(client, world, query):
+    # A live update on the confirmation page used to bring a second copy of the link (and of its id).
+    feedback = make_submission(category=world.category, key="khoa-0001")
+    page = client.get(f"/theo-doi/{feedback.tracking_code}/", {"key": "khoa-0001", **query}).content.decode()
+    assert page.count('id="private-link-input"') == 1
+    live = client.get(f"/theo-doi/{feedback.tracking_code}/", {"key": "khoa-0001", "part": "live"}).content.decode()
+    assert 'id="private-link-input"' not in live
+
+
 def test_coordinates_in_links_and_data_use_a_dot_in_vietnamese(client, world):
     feedback = make_submission(category=world.category, key="khoa-0001", latitude="21.186100",
                              longitude="106.076300", publish_consent=True)
