@@ -186,7 +186,8 @@ def available_transitions(case, actor) -> list[str]:
     """Contract names of the transitions the actor may take now (state, conditions, permission).
 
     Rating is the citizen's own action and is never listed for staff. Declared refusals, which
-    may read the database, are left to the service so a page of cases costs no extra queries.
+    may read the database, are left to the service so a page of cases costs no extra queries;
+    ``offered_transitions`` checks them too, for one case.
     """
     if actor.kind != STAFF:
         return []
@@ -197,6 +198,14 @@ def available_transitions(case, actor) -> list[str]:
         if name and name not in names:
             names.append(name)
     return names
+
+
+def offered_transitions(case, actor) -> list[str]:
+    """``available_transitions`` for one case shown on its own: the declared refusals are checked
+    too (they may read the database, once per case), so no button is offered only to answer 409.
+    A page of cases keeps to ``available_transitions_by_case``, where the service decides."""
+    return [name for name in available_transitions(case, actor)
+            if not (refusal := transitions.get(name).refusal) or refusal(case) is None]
 
 
 def transition_inputs(case):

@@ -143,7 +143,7 @@ class CaseListSerializer(serializers.Serializer):
         page = self.context.get("transitions")
         if page is not None and case.pk in page:
             return page[case.pk]
-        return selectors.available_transitions(case, self.context["actor"])
+        return selectors.offered_transitions(case, self.context["actor"])
 
     @extend_schema_field(NULLABLE_STRING)
     def get_device_class(self, case):

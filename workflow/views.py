@@ -144,7 +144,7 @@ def _action_forms(case, actor, bound=None):
     """One form per transition the actor may take now; ``bound`` replaces its unbound twin."""
     suggestion = None
     forms = []
-    for name in transitions.in_button_order(selectors.available_transitions(case, actor)):
+    for name in transitions.in_button_order(selectors.offered_transitions(case, actor)):
         initial = {}
         if name == "route":
             suggestion = selectors.suggest_agency(case)

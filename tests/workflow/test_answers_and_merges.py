@@ -5,11 +5,12 @@ import re
 
 import pytest
 from PIL import Image
+from rest_framework.test import APIClient
 
 from core.errors import Conflict
 from core.images import process_image
 from tests.workflow.builders import act, case_in, new_case, reload
-from workflow import services
+from workflow import selectors, services
 from workflow.models import CaseEvent, CasePhoto, State
 
 
@@ -94,3 +95,22 @@ def test_a_case_shared_by_several_submissions_cannot_be_withdrawn_even_by_recept
     with pytest.raises(Conflict):
         services.case_withdraw(case=survivor, actor=act(world.receptionist))
     assert reload(survivor).state == State.SUBMITTED
+
+
+def test_withdraw_is_not_offered_where_it_would_be_refused(world, client):
+    # The state machine allows it; the declared refusal does not. A button that can only answer 409
+    # is not offered on the case's own page or in its detail.
+    duplicate, survivor = new_case(world), new_case(world)
+    services.case_merge(case=duplicate, actor=act(world.receptionist), into=survivor)
+    actor = act(world.receptionist)
+    assert "withdraw" in selectors.available_transitions(survivor, actor)  # a page of cases leaves it to the service
+    assert "withdraw" not in selectors.offered_transitions(survivor, actor)
+    assert "withdraw" in selectors.offered_transitions(new_case(world), actor)
+    api = APIClient()
+    api.force_authenticate(world.receptionist)
+    detail = api.get(f"/api/v1/cases/{survivor.pk}/").json()
+    assert "route" in detail["available_transitions"] and "withdraw" not in detail["available_transitions"]
+    client.force_login(world.receptionist)
+    page = client.get(f"/staff/cases/{survivor.pk}/").content.decode()
+    assert f"/staff/cases/{survivor.pk}/transitions/route/" in page
+    assert f"/staff/cases/{survivor.pk}/transitions/withdraw/" not in page
