@@ -3,9 +3,10 @@
 - A submitter may take a copy of everything the system holds about their submission
   (:func:`submission_export`) and have their contact data erased (:func:`submission_erase_contact`),
   both from their private page.
-- Contact data (name, phone, email) is erased by itself ``PAKN_CONTACT_RETENTION_DAYS`` after the
-  case ended (closed, rejected or withdrawn): :func:`erase_expired_contacts`, run daily by Celery
-  beat (``feedback.erase_expired_contacts``) or by ``manage.py erase_expired_contacts`` from cron.
+- Contact data (name, phone, email, and the browsers that follow the submission by Web Push) is
+  erased by itself ``PAKN_CONTACT_RETENTION_DAYS`` after the case ended (closed, rejected or
+  withdrawn): :func:`erase_expired_contacts`, run daily by Celery beat
+  (``feedback.erase_expired_contacts``) or by ``manage.py erase_expired_contacts`` from cron.
 
 Erasing keeps the case and what was reported (the public record of the government's work) and
 removes who reported it: the contact fields, the request fingerprint derived from them, and,
@@ -15,7 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from feedback import selectors
@@ -23,42 +24,52 @@ from workflow.models import CaseEvent, State, Submission
 from workflow.signals import contact_erased
 
 ENDED_STATES = (State.CLOSED, State.REJECTED, State.WITHDRAWN)
-HAS_CONTACT = ~Q(contact_name="") | ~Q(contact_phone="") | ~Q(contact_email="")
 
 
 def submission_erase_contact(*, submission, now=None) -> bool:
     """Erase the submission's contact data now; False when there was none left to erase."""
     with transaction.atomic():
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
-        addresses = [a for a in (locked.contact_phone, locked.contact_email) if a]
-        if not (locked.contact_name or addresses):
+        if not (locked.contact_name or locked.contact_phone or locked.contact_email):
             return False
-        locked.contact_name = locked.contact_phone = locked.contact_email = ""
-        locked.request_fingerprint = ""
-        locked.contact_erased_at = now or timezone.now()
-        locked.save(update_fields=["contact_name", "contact_phone", "contact_email", "request_fingerprint",
-                                   "contact_erased_at"])
-        contact_erased.send(sender=Submission, submission=locked, addresses=addresses)
+        _erase(locked, now)
     submission.contact_name = submission.contact_phone = submission.contact_email = ""
     submission.contact_erased_at = locked.contact_erased_at
     return True
 
 
+def _erase(locked, now):
+    """Blank the locked submission's contact and tell the listeners (the outbox, Web Push) to forget
+    what they hold of it, in the same transaction."""
+    addresses = [a for a in (locked.contact_phone, locked.contact_email) if a]
+    locked.contact_name = locked.contact_phone = locked.contact_email = ""
+    locked.request_fingerprint = ""
+    locked.contact_erased_at = now or timezone.now()
+    locked.save(update_fields=["contact_name", "contact_phone", "contact_email", "request_fingerprint",
+                               "contact_erased_at"])
+    contact_erased.send(sender=Submission, submission=locked, addresses=addresses)
+
+
 def expired_contacts(now=None):
-    """Submissions still holding contact data whose case ended more than the retention period ago
-    (the end is the case's last event: its closing, rejection or withdrawal)."""
+    """Submissions not yet erased whose case ended more than the retention period ago (the end is
+    the case's last event: its closing, rejection or withdrawal). An anonymous submission is among
+    them too: a browser may still follow it by Web Push, which only the listeners know of."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.PAKN_CONTACT_RETENTION_DAYS)
     last_event = (CaseEvent.objects.filter(case=OuterRef("case")).values("case")
                   .annotate(last=Max("created_at")).values("last"))
-    return (Submission.objects.filter(HAS_CONTACT, case__state__in=ENDED_STATES)
+    return (Submission.objects.filter(contact_erased_at__isnull=True, case__state__in=ENDED_STATES)
             .annotate(ended_at=Subquery(last_event)).filter(ended_at__lt=cutoff))
 
 
 def erase_expired_contacts(*, now=None) -> int:
-    """Erase every expired contact; returns how many submissions were erased."""
+    """Erase every expired contact, once each; returns how many submissions were erased."""
     erased = 0
     for submission in expired_contacts(now).only("pk").iterator():
-        erased += submission_erase_contact(submission=submission, now=now)
+        with transaction.atomic():
+            locked = Submission.objects.select_for_update().get(pk=submission.pk)
+            if locked.contact_erased_at is None:  # not erased on request meanwhile
+                _erase(locked, now)
+                erased += 1
     return erased
 
 

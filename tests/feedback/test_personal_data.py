@@ -74,6 +74,22 @@ def test_the_periodic_job_is_scheduled_daily(settings, world):
     assert reload(closed).contact_name == ""
 
 
+def test_the_browsers_following_an_ended_anonymous_submission_are_forgotten_too(world, settings):
+    from notifications.models import PushSubscription
+
+    settings.PAKN_CONTACT_RETENTION_DAYS = 30
+    anonymous = ended(world, State.CLOSED, days_ago=40, contact_name="", contact_phone="", contact_email="")
+    recent = ended(world, State.CLOSED, days_ago=10, contact_name="", contact_phone="", contact_email="")
+    for n, submission in enumerate((anonymous, recent)):
+        PushSubscription.objects.create(endpoint=f"https://fcm.googleapis.com/fcm/send/{n}", endpoint_hash=str(n),
+                                        p256dh="k", auth="a", submission=submission)
+    assert erase_expired_contacts() == 1
+    assert not PushSubscription.objects.filter(submission=anonymous).exists()
+    assert PushSubscription.objects.filter(submission=recent).exists()
+    assert reload(anonymous).contact_erased_at is not None
+    assert erase_expired_contacts() == 0  # once each
+
+
 def test_the_outbox_forgets_the_erased_addresses(world, settings):
     from notifications.intents import intents_sweep
 
