@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from feedback import selectors
@@ -51,14 +51,16 @@ def _erase(locked, now):
 
 
 def expired_contacts(now=None):
-    """Submissions not yet erased whose case ended more than the retention period ago (the end is
-    the case's last event: its closing, rejection or withdrawal). An anonymous submission is among
-    them too: a browser may still follow it by Web Push, which only the listeners know of."""
+    """Submissions not erased since their case ended, which was more than the retention period ago
+    (the end is the case's last event: its closing, rejection or withdrawal). Anonymous submissions
+    and those erased on request before the end are among them: a browser may still follow them by
+    Web Push, which only the listeners know of."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.PAKN_CONTACT_RETENTION_DAYS)
     last_event = (CaseEvent.objects.filter(case=OuterRef("case")).values("case")
                   .annotate(last=Max("created_at")).values("last"))
-    return (Submission.objects.filter(contact_erased_at__isnull=True, case__state__in=ENDED_STATES)
-            .annotate(ended_at=Subquery(last_event)).filter(ended_at__lt=cutoff))
+    return (Submission.objects.filter(case__state__in=ENDED_STATES)
+            .annotate(ended_at=Subquery(last_event)).filter(ended_at__lt=cutoff)
+            .filter(Q(contact_erased_at__isnull=True) | Q(contact_erased_at__lt=F("ended_at"))))
 
 
 def erase_expired_contacts(*, now=None) -> int:
@@ -67,7 +69,7 @@ def erase_expired_contacts(*, now=None) -> int:
     for submission in expired_contacts(now).only("pk").iterator():
         with transaction.atomic():
             locked = Submission.objects.select_for_update().get(pk=submission.pk)
-            if locked.contact_erased_at is None:  # not erased on request meanwhile
+            if expired_contacts(now).filter(pk=locked.pk).exists():  # not erased meanwhile
                 _erase(locked, now)
                 erased += 1
     return erased

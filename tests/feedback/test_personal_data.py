@@ -13,7 +13,8 @@ from feedback.lifecycle import erase_expired_contacts
 from workflow.models import Submission
 from notifications.models import OutboxMessage
 from tests.factories import PASSWORD, make_submission
-from tests.workflow.builders import case_in
+from tests.workflow.builders import act, case_in
+from workflow import services
 from workflow.models import ContactRead, State
 
 CONTACT = {"contact_name": "Trần Văn Bình", "contact_phone": "0987654321", "contact_email": "binh@example.vn"}
@@ -88,6 +89,23 @@ def test_the_browsers_following_an_ended_anonymous_submission_are_forgotten_too(
     assert PushSubscription.objects.filter(submission=recent).exists()
     assert reload(anonymous).contact_erased_at is not None
     assert erase_expired_contacts() == 0  # once each
+
+
+def test_a_browser_that_followed_after_an_early_erasure_is_forgotten_on_schedule(world, settings):
+    from feedback.lifecycle import submission_erase_contact
+    from notifications.models import PushSubscription
+
+    settings.PAKN_CONTACT_RETENTION_DAYS = 30
+    with time_machine.travel(timezone.now() - timedelta(days=50), tick=False):
+        submission = make_submission(category=world.category, **CONTACT)
+        submission_erase_contact(submission=submission)  # on request, while the case was open
+        PushSubscription.objects.create(endpoint="https://fcm.googleapis.com/fcm/send/x", endpoint_hash="x",
+                                        p256dh="k", auth="a", submission=submission)
+    with time_machine.travel(timezone.now() - timedelta(days=40), tick=False):
+        services.case_withdraw(case=submission.case, actor=act(world.receptionist))
+    assert erase_expired_contacts() == 1
+    assert not PushSubscription.objects.filter(submission=submission).exists()
+    assert erase_expired_contacts() == 0
 
 
 def test_the_outbox_forgets_the_erased_addresses(world, settings):
