@@ -13,7 +13,6 @@ mean of its cases' positions (``count``, ``answered``, ``bbox``). A phone thus n
 than a few hundred features, even for a province with 100,000 cases a year.
 """
 from dataclasses import dataclass
-from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -26,29 +25,19 @@ from core.geo import MAX_CELLS, MICRO, Bounds, floor_to_sql, from_micro, grid_fo
 from core.public_cache import cached
 from feedback.selectors import ANONYMOUS_STEP, public_position_sql, public_text, publicly_listed
 from workflow.models import OPEN_STATES, State
-from workflow.working_time import day_start
+from workflow.working_time import LocalDays
 
 ANSWERED_STATES = (State.ANSWERED, State.CLOSED)
 STATUS_GROUPS = {"open": OPEN_STATES, "answered": ANSWERED_STATES}
 
 
 @dataclass(frozen=True)
-class MapFilter:
+class MapFilter(LocalDays):
     """Which cases: submitted from ``date_from`` to ``date_to`` (local days, inclusive), of a
     category (or any), in a state group (``open``, ``answered`` or any)."""
 
-    date_from: date
-    date_to: date
     category: object = None
     status: str = ""
-
-    @property
-    def start(self):
-        return day_start(self.date_from)
-
-    @property
-    def end(self):
-        return day_start(self.date_to + timedelta(days=1))
 
     def cache_params(self):
         return {"from": self.date_from.isoformat(), "to": self.date_to.isoformat(),

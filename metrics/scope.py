@@ -12,32 +12,21 @@
   (``PUBLIC_ACTOR``) every case in the province. Someone else (no role) is refused.
 """
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 from django.db.models import OuterRef, Q, Subquery
 
 from core.errors import PermissionDenied
 from workflow.visibility import figures_filter
-from workflow.working_time import day_start
+from workflow.working_time import LocalDays
 
 
 @dataclass(frozen=True)
-class MetricsFilter:
-    date_from: date
-    date_to: date
+class MetricsFilter(LocalDays):
     agency: object = None
     category: object = None
     ward: object = None
     channel: str = ""
     device: str = ""
-
-    @property
-    def start(self):
-        return day_start(self.date_from)
-
-    @property
-    def end(self):
-        return day_start(self.date_to + timedelta(days=1))
 
     def with_period(self, date_from, date_to):
         return MetricsFilter(date_from, date_to, self.agency, self.category, self.ward, self.channel, self.device)

@@ -35,6 +35,23 @@ def day_start(day: date) -> datetime:
     Vietnam, both included) is ``day_start(A) <= moment < day_start(B + 1 day)``."""
     return datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
 
+
+@dataclass(frozen=True)
+class LocalDays:
+    """Calendar days in Vietnam from ``date_from`` to ``date_to``, both included: the instants
+    ``start <= moment < end``. Filters by period extend it."""
+
+    date_from: date
+    date_to: date
+
+    @property
+    def start(self) -> datetime:
+        return day_start(self.date_from)
+
+    @property
+    def end(self) -> datetime:
+        return day_start(self.date_to + timedelta(days=1))
+
 # CalendarDay.kind values (kept here as literals so this module imports without Django apps).
 DAY_OFF = "day_off"
 WORKING_DAY = "working_day"
