@@ -100,10 +100,11 @@ def count_queries(client):
 
 # Session and user 2, memberships 1, filter choices 3 (agencies, categories, wards), summary 5,
 # trend 1, each of the two tables 4 (submissions, cases with medians, overdue, names), overdue list 1,
-# the notification bell's unread count 1, whether the stored aggregates are built 1, the map's ward
-# hotspots 3 (the ward table's queries; its names are read only when a case has a ward, and these
-# have none). The map's cases come later, from /dashboard/map.geojson.
-DASHBOARD_QUERIES = 26
+# the notification bell's unread count 1, whether the stored aggregates are built 5 (the summary, the
+# trend, the two tables, the hotspots: here they are not, so all is live), the map's ward hotspots 3
+# (the ward table's queries; its names are read only when a case has a ward, and these have none).
+# The map's cases come later, from /dashboard/map.geojson.
+DASHBOARD_QUERIES = 30
 
 
 def test_dashboard_query_count_does_not_grow_with_the_cases(client, world, march, steps):
