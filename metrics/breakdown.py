@@ -67,8 +67,9 @@ def _empty_row(key):
             "precision_hours": 0.0}
 
 
-def breakdown(*, by, filters, actor, now=None):
-    """The rows for ``by`` (one of ``BREAKDOWN_KEYS``), in the key's natural order."""
+def breakdown(*, by, filters, actor, now=None, medians=True):
+    """The rows for ``by`` (one of ``BREAKDOWN_KEYS``), in the key's natural order. Without
+    ``medians`` the stored rows' median is left out (None): the histograms are not read."""
     if by not in BREAKDOWN_KEYS:
         raise ValueError(f"Unknown breakdown: {by}")
     now = now or timezone.now()
@@ -77,7 +78,7 @@ def breakdown(*, by, filters, actor, now=None):
     def row(key):
         return rows.setdefault(_normal(by, key), _empty_row(_normal(by, key)))
 
-    stored = store.stored_groups(filters=filters, actor=actor, group=by, durations=MEMBER_DURATIONS,
+    stored = store.stored_groups(filters=filters, actor=actor, group=by, durations=MEMBER_DURATIONS if medians else (),
                                  today=timezone.localdate(now)) if by in STORED_KEYS else None
     if stored is not None:
         _add_stored(row, by, stored)

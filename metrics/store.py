@@ -24,7 +24,6 @@ from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Q, Sum
-from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 
 from metrics.figures import Figures, day_bounds, figures_from_rows, member_figures, total
@@ -96,7 +95,7 @@ def _leaf(day, agency_key):
 
 def summed(rows, group=("dimension", "member"), durations=DURATIONS):
     """``{group values: Figures}``: the stored ``rows`` (a queryset) added up in the database, the
-    counters by SUM and the histograms of ``durations`` merged here."""
+    counters by SUM and the hour histograms of ``durations`` key by key."""
     result = {}
     sums = {f"sum_{name}": Sum(name) for name in COUNTERS}
     sums = rows.order_by().values(*group).annotate(**sums) if group else [rows.aggregate(**sums)]
@@ -105,17 +104,29 @@ def summed(rows, group=("dimension", "member"), durations=DURATIONS):
             continue  # no row at all
         key = tuple(row[name] for name in group)
         result[key] = Figures({name: row[f"sum_{name}"] or 0 for name in COUNTERS})
-    if durations:
-        histograms = rows.order_by().values(*group, **{f"h_{name}": KeyTransform(name, "histograms")
-                                                       for name in durations})
-        for row in histograms:
-            figures = result.get(tuple(row[name] for name in group))
-            if figures is None:
-                continue
-            for name in durations:
-                for hour, n in (row[f"h_{name}"] or {}).items():
-                    figures.histograms[name][int(hour)] += n
+    if durations and result:
+        for *key, name, hour, n in _summed_histograms(rows, group, durations):
+            figures = result.get(tuple(key))
+            if figures is not None:
+                figures.histograms[name][int(hour)] += n
     return result
+
+
+def _summed_histograms(rows, group, durations):
+    """``(group values…, duration, hour, count)`` rows: the histograms of ``durations`` of the
+    stored ``rows`` added up hour by hour in the database (JSON functions of PostgreSQL or SQLite)."""
+    inner, params = rows.order_by().values(*group, "histograms").query.sql_with_params()
+    names = " UNION ALL ".join(["SELECT %s AS name"] * len(durations))
+    if connection.vendor == "postgresql":
+        each, value = 'jsonb_each_text(r."histograms" -> d.name)', "CAST(h.value AS integer)"
+    else:
+        each, value = "json_each(r.\"histograms\", '$.' || d.name)", "h.value"
+    columns = "".join(f'r."{name}", ' for name in group)
+    sql = (f"SELECT {columns}d.name, h.key, SUM({value}) FROM ({inner}) r CROSS JOIN ({names}) d, {each} h "
+           f"GROUP BY {columns}d.name, h.key")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *durations])
+        return cursor.fetchall()
 
 
 def refresh_leaves(leaves):

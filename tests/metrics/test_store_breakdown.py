@@ -167,3 +167,14 @@ def test_a_member_row_out_of_step_is_found_by_the_check(spread):
     DailyFigures.objects.filter(pk=row.pk).update(cases=row.cases + 1)
     differing, _checked = store.check()
     assert differing == [(row.grain, row.day, row.agency_key, "ward", row.member)]
+
+
+def test_without_medians_the_histograms_are_not_read_and_the_counts_are_the_same(spread, actors):
+    store.rebuild()
+    full = breakdown(by="ward", filters=SPRING, actor=actors.reception)
+    bare = breakdown(by="ward", filters=SPRING, actor=actors.reception, medians=False)
+    assert any(row["median_response_working_hours"] is not None for row in full)
+    assert all(row["median_response_working_hours"] is None for row in bare)
+    skip = ("median_response_working_hours",)
+    assert [{k: v for k, v in row.items() if k not in skip} for row in bare] == \
+        [{k: v for k, v in row.items() if k not in skip} for row in full]
