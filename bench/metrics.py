@@ -48,7 +48,12 @@ RATINGS = [("", 50), ("satisfied", 30), ("acceptable", 12), ("dissatisfied", 8)]
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    return argument_parser(__doc__.split("\n")[0]).parse_args()
+
+
+def argument_parser(description):
+    """The options every bench over this data takes (``bench/dashboard.py`` too)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--database", help="PostgreSQL database name (default: from $DATABASE_URL or pakn_bench)")
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
@@ -57,13 +62,15 @@ def parse_args():
                         help="how far back the generated cases go (more months: the same daily volume, longer history)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--fresh", action="store_true", help="regenerate the data even if it is there")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the stored aggregates even if built")
     parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
-    return parser.parse_args()
+    return parser
 
 
 def configure(args):
     os.environ.setdefault("PAKN_ALLOW_INSECURE", "1")
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost")
+    os.environ.setdefault("PAKN_ALLOW_LOOPBACK_URL", "1")  # a bench on this machine sends no links
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     if args.db == "sqlite":
         os.environ["DATABASE_URL"] = f"sqlite:////tmp/pakn-bench-metrics-{args.cases}.sqlite3"
@@ -402,10 +409,11 @@ def run_timings(args, ref, today):
     return filters, results
 
 
-def main():
-    args = parse_args()
-    configure(args)
+def prepare(args):
+    """The bench data in place (generated, or reused when the case count matches), ANALYZEd, the
+    store built; returns the reference data (agencies, the two viewers)."""
     from django.db import connection
+
     from django.utils import timezone
 
     from metrics import store
@@ -421,13 +429,23 @@ def main():
     else:
         sys.stderr.write(f"reusing {existing:,} cases already in the database\n")
     analyze()
-    if args.fresh or existing != args.cases or not store.is_built():
+    if args.fresh or args.rebuild or existing != args.cases or not store.is_built():
         started = time.monotonic()
         rows = store.rebuild()
         print(f"stored aggregates rebuilt from the raw tables: {rows:,} rows in {time.monotonic() - started:.1f} s")
         analyze()
     print(f"{connection.vendor}: {Case.objects.count():,} cases, {Submission.objects.count():,} submissions; "
           f"times: min and median of {args.repeat} runs after a warm-up")
+    return ref
+
+
+def main():
+    args = parse_args()
+    configure(args)
+    from django.db import connection
+    from django.utils import timezone
+
+    ref = prepare(args)
     filters, results = run_timings(args, ref, timezone.localdate())
     if args.json:
         hand, mine = results["province"]["hand"][1], results["province"]["summary"][1]

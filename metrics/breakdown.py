@@ -6,6 +6,12 @@ working hours (over the cases submitted in the period, grouped by the case's age
 ward, or its first submission's channel and device class), and the cases overdue now. Agency rows
 are each agency on its own (not its subtree); cases no agency holds yet have a row of their own.
 A few grouped queries each; the rows are merged by key.
+
+Where they come from: as the summary, from the stored aggregates (``metrics.store.stored_groups``)
+when they can answer (built, no filter but the agency) for the rows per agency, category, ward and
+month and for the trend: counts exact, the medians from the hour histograms within half an hour
+(each row's ``precision_hours``, 0 when computed from every value). Otherwise, and for weeks,
+channels and device classes, over the raw tables. The cases overdue now are always counted live.
 """
 from datetime import date
 
@@ -16,8 +22,10 @@ from django.utils.translation import gettext as _
 
 from core.devices import DeviceClass
 from core.models import Category, Ward
-from metrics import selectors
-from metrics.percentiles import distribution
+from metrics import selectors, store
+from metrics.figures import NO_MEMBER, MEMBER_DURATIONS
+from metrics.models import NO_AGENCY
+from metrics.percentiles import HISTOGRAM_ERROR_HOURS, distribution, from_hour_histogram
 from metrics.scope import origin
 from workflow.deadlines import overdue_q
 from workflow.models import Agency, Channel
@@ -28,6 +36,7 @@ TIME_KEYS = ("month", "week")
 _SUBMISSION_FIELDS = {"agency": "case__agency__code", "category": "case__category__code",
                       "ward": "case__ward__code", "channel": "channel", "device": "device_class"}
 _TRUNC = {"month": TruncMonth, "week": TruncWeek}
+STORED_KEYS = ("agency", "category", "ward", "month")
 
 
 def _submission_key(by):
@@ -54,11 +63,13 @@ def _normal(by, value):
 def _empty_row(key):
     return {"key": key, "label": "", "submissions": 0, "mobile_submissions": 0,
             "mobile_handling_rate": selectors.ratio(0, 0), "cases": 0, "answered": 0,
-            "on_time": selectors.ratio(0, 0), "overdue": 0, "median_response_working_hours": None}
+            "on_time": selectors.ratio(0, 0), "overdue": 0, "median_response_working_hours": None,
+            "precision_hours": 0.0}
 
 
-def breakdown(*, by, filters, actor, now=None):
-    """The rows for ``by`` (one of ``BREAKDOWN_KEYS``), in the key's natural order."""
+def breakdown(*, by, filters, actor, now=None, medians=True):
+    """The rows for ``by`` (one of ``BREAKDOWN_KEYS``), in the key's natural order. Without
+    ``medians`` the stored rows' median is left out (None): the histograms are not read."""
     if by not in BREAKDOWN_KEYS:
         raise ValueError(f"Unknown breakdown: {by}")
     now = now or timezone.now()
@@ -67,11 +78,43 @@ def breakdown(*, by, filters, actor, now=None):
     def row(key):
         return rows.setdefault(_normal(by, key), _empty_row(_normal(by, key)))
 
-    _add_submissions(row, by, filters, actor)
-    _add_cases(row, by, filters, actor)
+    stored = store.stored_groups(filters=filters, actor=actor, group=by, durations=MEMBER_DURATIONS if medians else (),
+                                 today=timezone.localdate(now)) if by in STORED_KEYS else None
+    if stored is not None:
+        _add_stored(row, by, stored)
+    else:
+        _add_submissions(row, by, filters, actor)
+        _add_cases(row, by, filters, actor)
     _add_overdue(row, by, filters, actor, now)
     _add_labels(rows, by)
     return sorted(rows.values(), key=lambda r: (r["key"] is None, r["key"] if by in TIME_KEYS else r["label"]))
+
+
+def _stored_keys(by, keys):
+    """The breakdown's key of each stored group's: an agency's, category's or ward's code (None for
+    no agency or none), a month as "YYYY-MM"."""
+    if by == "month":
+        return {key: key.isoformat()[:7] for key in keys}
+    model = {"agency": Agency, "category": Category, "ward": Ward}[by]
+    codes = dict(model.objects.filter(pk__in=keys).values_list("pk", "code"))
+    return {key: codes.get(key) for key in keys}
+
+
+def _add_stored(row, by, groups):
+    """The rows from stored figures: a group with neither submissions nor cases in the period (its
+    officials acted on older cases) has no row, as live."""
+    codes = _stored_keys(by, [key for key in groups if key not in (NO_AGENCY, NO_MEMBER) or by == "month"])
+    for key, figures in groups.items():
+        counts = figures.counts
+        if not (counts["submissions"] or counts["cases"]):
+            continue
+        median = from_hour_histogram(figures.histograms["response_working"], 0.5)
+        row(codes.get(key)).update(
+            submissions=counts["submissions"], mobile_submissions=counts["mobile_submissions"],
+            mobile_handling_rate=selectors.ratio(counts["indicator_numerator"], counts["indicator_denominator"]),
+            cases=counts["cases"], answered=counts["answered"],
+            on_time=selectors.ratio(counts["answered_on_time"], counts["answered"]),
+            median_response_working_hours=selectors.hours(median), precision_hours=HISTOGRAM_ERROR_HOURS)
 
 
 def _add_submissions(row, by, filters, actor):
@@ -143,9 +186,15 @@ def trend_start(filters, months=12):
 def indicator_trend(*, filters, actor, months=12):
     """The indicator month by month (local months), every month present, oldest first."""
     trend_filters = filters.with_period(trend_start(filters, months), filters.date_to)
-    grouped = selectors.submissions_in(filters=trend_filters, actor=actor) \
-        .values(k=_submission_key("month")).annotate(**selectors.indicator_counts())
-    counts = {_normal("month", r["k"]): r for r in grouped}
+    stored = store.stored_groups(filters=trend_filters, actor=actor, group="month", durations=())
+    if stored is not None:
+        counts = {month.isoformat()[:7]: {name: figures.counts[name] for name in
+                                          ("indicator_numerator", "indicator_denominator")}
+                  for month, figures in stored.items()}
+    else:
+        grouped = selectors.submissions_in(filters=trend_filters, actor=actor) \
+            .values(k=_submission_key("month")).annotate(**selectors.indicator_counts())
+        counts = {_normal("month", r["k"]): r for r in grouped}
     result = []
     for key in _months(trend_filters.date_from, trend_filters.date_to):
         r = counts.get(key, {"indicator_numerator": 0, "indicator_denominator": 0})

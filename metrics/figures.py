@@ -5,6 +5,10 @@
 computes them from cases, submissions and events with the same rules as the live selectors
 (``metrics.selectors``), grouped by agency and, for the store, by local day. It is the one
 computation behind the stored rows, their rebuild, their check, and the current day's live part.
+
+A *member* of a dimension (``MEMBER_COLUMNS``: a case's category or ward) splits the same figures
+further, for the breakdown tables: those rows keep the counters a table shows and the response
+time's histogram only (``MEMBER_DURATIONS``), not the officials' actions, which no table splits.
 """
 from collections import Counter
 from datetime import timedelta
@@ -19,6 +23,10 @@ from workflow.models import RESPONDED_STATES, Case, CaseEvent, Rating, State, Su
 from workflow.working_time import LOCAL_TZ
 
 HOUR = 3600
+NO_MEMBER = 0
+# The case columns a dimension's member is read from (a submission's or event's through its case).
+MEMBER_COLUMNS = {"category": "category_id", "ward": "ward_id"}
+MEMBER_DURATIONS = ("response_working",)
 MOBILE = DeviceClass.MOBILE
 ANSWERED = Q(answered_at__isnull=False)
 SATISFIED_RATINGS = (Rating.SATISFIED, Rating.ACCEPTABLE)
@@ -91,48 +99,65 @@ def _q_value(field):
     return F(field)
 
 
-def _keys(by_day, time_field, agency_field):
+def _keys(by_day, time_field, agency_field, member_field=None):
     # Without agencies every row falls in one group (a constant is never grouped on): no join from
     # an event or a submission to its case just to learn the agency.
     keys = {"a": F(agency_field) if agency_field else Value(EVERY_AGENCY, output_field=IntegerField())}
     if by_day:
         keys["d"] = TruncDate(time_field, tzinfo=LOCAL_TZ)
+    if member_field:
+        keys["m"] = F(member_field)
     return keys
 
 
 def _key(row, by_day):
     agency = row["a"] if row["a"] is not None else NO_AGENCY
-    return (row["d"], agency) if by_day else agency
+    key = (row["d"], agency) if by_day else (agency,)
+    if "m" in row:
+        key += (row["m"] if row["m"] is not None else NO_MEMBER,)
+    return key if len(key) > 1 else agency
 
 
 def no_scope(prefix=""):
     return Q()
 
 
-def figures_from_rows(*, start, end, cases=no_scope, by_day=True, by_agency=True):
+def figures_from_rows(*, start, end, cases=no_scope, by_day=True, by_agency=True, member=None,
+                      durations=DURATIONS, actions=True):
     """``{(local day, agency key): Figures}`` (or ``{agency key: Figures}`` without ``by_day``) for
     what happened in ``[start, end)``, over the cases matching ``cases(prefix)`` (a Q over cases
     reached through ``prefix``, as ``metrics.scope.case_conditions`` builds). Without
-    ``by_agency`` everything is one group, ``EVERY_AGENCY``. Seven grouped queries, whatever the
-    number of rows."""
+    ``by_agency`` everything is one group, ``EVERY_AGENCY``. With ``member`` (a key of
+    ``MEMBER_COLUMNS``) each key ends with the case's member (``NO_MEMBER`` for none). Only the
+    histograms of ``durations`` are computed, and the officials' actions only with ``actions``.
+    Seven grouped queries at most, whatever the number of rows."""
     result = {}
 
     def at(row):
         return result.setdefault(_key(row, by_day), Figures())
 
     case_agency, linked_agency = ("agency_id", "case__agency_id") if by_agency else (None, None)
-    _case_counters(at, start, end, cases, by_day, case_agency)
-    _case_histograms(at, start, end, cases, by_day, case_agency)
-    _submission_counters(at, start, end, cases, by_day, linked_agency)
-    _staff_action_counters(at, start, end, cases, by_day, linked_agency)
+    column = MEMBER_COLUMNS[member] if member else None
+    linked = f"case__{column}" if member else None
+    _case_counters(at, start, end, cases, _keys(by_day, "submitted_at", case_agency, column))
+    _case_histograms(at, start, end, cases, _keys(by_day, "submitted_at", case_agency, column), durations)
+    _submission_counters(at, start, end, cases, _keys(by_day, "submitted_at", linked_agency, linked))
+    if actions:
+        _staff_action_counters(at, start, end, cases, _keys(by_day, "created_at", linked_agency, linked))
     return {key: figures for key, figures in result.items() if not figures.is_empty()}
+
+
+def member_figures(*, start, end, member, cases=no_scope, by_day=True, by_agency=True):
+    """``figures_from_rows`` split by a dimension's member, with what the breakdown tables show."""
+    return figures_from_rows(start=start, end=end, cases=cases, by_day=by_day, by_agency=by_agency,
+                             member=member, durations=MEMBER_DURATIONS, actions=False)
 
 
 def _period_cases(start, end, cases):
     return Case.objects.filter(cases(""), submitted_at__gte=start, submitted_at__lt=end).order_by()
 
 
-def _case_counters(at, start, end, cases, by_day, agency):
+def _case_counters(at, start, end, cases, keys):
     aggregates = {
         "cases": Count("pk"),
         "answered": Count("pk", filter=ANSWERED),
@@ -143,16 +168,17 @@ def _case_counters(at, start, end, cases, by_day, agency):
     for name, column in DURATION_COLUMNS.items():
         aggregates[f"{name}_n"] = Count(column())
         aggregates[f"{name}_sum"] = Sum(column())
-    rows = _period_cases(start, end, cases).values(**_keys(by_day, "submitted_at", agency)).annotate(**aggregates)
+    rows = _period_cases(start, end, cases).values(**keys).annotate(**aggregates)
     for row in rows:
         at(row).counts.update({name: row[name] or 0 for name in aggregates})
 
 
-def _case_histograms(at, start, end, cases, by_day, agency):
-    for name, column in DURATION_COLUMNS.items():
+def _case_histograms(at, start, end, cases, keys, durations):
+    for name in durations:
+        column = DURATION_COLUMNS[name]
         hour = column() / HOUR  # integer division of non-negative seconds: the whole hour
         rows = (_period_cases(start, end, cases).annotate(h=_as_int(hour)).filter(h__isnull=False)
-                .values("h", **_keys(by_day, "submitted_at", agency)).annotate(n=Count("pk")))
+                .values("h", **keys).annotate(n=Count("pk")))
         for row in rows:
             at(row).histograms[name][int(row["h"])] += row["n"]
 
@@ -163,10 +189,10 @@ def _as_int(expression):
     return ExpressionWrapper(expression, output_field=IntegerField())
 
 
-def _submission_counters(at, start, end, cases, by_day, agency):
+def _submission_counters(at, start, end, cases, keys):
     counted = Q(device_class=MOBILE) & ~Q(case__state=State.WITHDRAWN)
     rows = (Submission.objects.filter(cases("case__"), submitted_at__gte=start, submitted_at__lt=end)
-            .order_by().values(**_keys(by_day, "submitted_at", agency))
+            .order_by().values(**keys)
             .annotate(submissions=Count("pk"), mobile_submissions=Count("pk", filter=Q(device_class=MOBILE)),
                       indicator_denominator=Count("pk", filter=counted),
                       indicator_numerator=Count("pk", filter=counted & Q(case__state__in=RESPONDED_STATES))))
@@ -175,10 +201,10 @@ def _submission_counters(at, start, end, cases, by_day, agency):
                                ("submissions", "mobile_submissions", "indicator_denominator", "indicator_numerator")})
 
 
-def _staff_action_counters(at, start, end, cases, by_day, agency):
+def _staff_action_counters(at, start, end, cases, keys):
     rows = (CaseEvent.objects.filter(cases("case__"), actor_kind=STAFF, created_at__gte=start,
                                      created_at__lt=end)
-            .order_by().values(**_keys(by_day, "created_at", agency))
+            .order_by().values(**keys)
             .annotate(staff_actions=Count("pk"), mobile_staff_actions=Count("pk", filter=Q(device_class=MOBILE))))
     for row in rows:
         at(row).counts.update({"staff_actions": row["staff_actions"], "mobile_staff_actions": row["mobile_staff_actions"]})

@@ -9,11 +9,17 @@ to just under 18 h) from which medians and p90s are read within half an hour.
 Which day a counter belongs to follows the live selectors: a submission's figures go to the day it
 was made, a case's (times, answers, ratings) to the day the case was submitted, an official's
 action to the day it was taken; all three under the agency that holds the case now.
+
+Each (grain, day, agency) has its total row (``dimension`` empty) and, for the breakdown tables, a
+row per member of each dimension (``dimension`` "category" or "ward", ``member`` the category's or
+ward's id, 0 for none) with what those tables show (``metrics.figures.member_figures``).
 """
 from django.db import models
 
 NO_AGENCY, EVERY_AGENCY = 0, -1
 DAY, MONTH = "d", "m"
+TOTAL = ("", 0)  # (dimension, member) of a total row
+DIMENSIONS = ("category", "ward")
 
 COUNTERS = (
     "submissions", "mobile_submissions", "indicator_denominator", "indicator_numerator",
@@ -29,6 +35,8 @@ class DailyFigures(models.Model):
     grain = models.CharField(max_length=1, choices=[(DAY, "day"), (MONTH, "month")])
     day = models.DateField()
     agency_key = models.IntegerField()
+    dimension = models.CharField(max_length=8, default="", blank=True)
+    member = models.IntegerField(default=0)
     submissions = models.IntegerField(default=0)
     mobile_submissions = models.IntegerField(default=0)
     indicator_denominator = models.IntegerField(default=0)
@@ -52,8 +60,9 @@ class DailyFigures(models.Model):
     histograms = models.JSONField(default=dict)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["grain", "day", "agency_key"], name="daily_figures_key")]
-        indexes = [models.Index(fields=["grain", "agency_key", "day"], name="daily_figures_read")]
+        constraints = [models.UniqueConstraint(fields=["grain", "day", "agency_key", "dimension", "member"],
+                                               name="daily_figures_member_key")]
+        indexes = [models.Index(fields=["dimension", "grain", "agency_key", "day"], name="daily_figures_dim_read")]
 
 
 class StoreStatus(models.Model):

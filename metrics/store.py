@@ -5,26 +5,30 @@ Keeping up. Every new case event or submission (``workflow.signals``: a case ope
 transition, a merge) marks its case; once the change commits, ``refresh_cases`` recomputes the
 *leaves* it touched (each local day × agency the case, its submissions and its officials' actions
 count under, for every agency the case was ever held by) from the raw tables, then the rows made
-from them (the province's day, the agency's and the province's month). A leaf is recomputed, not
+from them (the province's day, the agency's and the province's month), each with its rows per
+category and per ward (the breakdown tables' members). A leaf is recomputed, not
 adjusted: refreshing twice changes nothing, and a refresh that was missed (a crash after commit,
 a muted bus) is repaired by the next change of any case on that day and agency, or by a rebuild.
-Each row is written in its own short transaction under that row's lock, reading the raw tables
-only once the lock is held, so of two refreshes of one row the later one reads what both saw.
+Each total row and its members are written in their own short transaction under the total row's
+lock, reading only once the lock is held, so of two refreshes of one row the later one reads what
+both saw.
 
-Reading. ``stored_figures`` answers for a period and the viewer's scope when the store is built
+Reading. ``stored_groups`` answers for a period and the viewer's scope when the store is built
 (``StoreStatus``) and no filter other than the agency is asked (a category, ward, channel or device
 is computed live): whole months before this one from month rows, the other days before today
-from day rows, and today live from the raw tables, so the current day is always exact.
+from day rows, and today live from the raw tables, so the current day is always exact; in one
+total (the summary) or per agency, month, category or ward (the trend and breakdown tables).
 """
 import logging
 from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
-from metrics.figures import Figures, day_bounds, figures_from_rows, total
-from metrics.models import DAY, EVERY_AGENCY, MONTH, NO_AGENCY, DailyFigures, StoreStatus
+from metrics.figures import Figures, day_bounds, figures_from_rows, member_figures, total
+from metrics.models import (COUNTERS, DAY, DIMENSIONS, DURATIONS, EVERY_AGENCY, MONTH, NO_AGENCY, TOTAL,
+                            DailyFigures, StoreStatus)
 from workflow.models import Case, CaseEvent, Submission
 from workflow.working_time import LOCAL_TZ
 
@@ -43,22 +47,29 @@ def local_day(moment):
     return timezone.localtime(moment, LOCAL_TZ).date()
 
 
-# --- writing one row ------------------------------------------------------------------------------
+# --- writing one row and its members ---------------------------------------------------------------
 
 def _write(grain, day, agency_key, compute):
-    """Lock the row (created empty if missing), compute its figures now, store them (or drop an
-    empty row)."""
+    """Lock the total row (created empty if missing), compute the figures of the total and of every
+    member now (``{(dimension, member): Figures}``), store them and drop the members no longer
+    there (or every row when the total is empty). Whoever writes a row's members holds its total's lock."""
     with transaction.atomic():
         DailyFigures.objects.bulk_create([DailyFigures(grain=grain, day=day, agency_key=agency_key)],
                                          ignore_conflicts=True)
-        row = DailyFigures.objects.select_for_update().get(grain=grain, day=day, agency_key=agency_key)
-        figures = compute()
-        if figures.is_empty():
+        row = DailyFigures.objects.select_for_update().get(grain=grain, day=day, agency_key=agency_key,
+                                                           dimension="", member=0)
+        family = {key: figures for key, figures in compute().items() if not figures.is_empty()}
+        DailyFigures.objects.filter(grain=grain, day=day, agency_key=agency_key).exclude(pk=row.pk).delete()
+        figures = family.pop(TOTAL, None)
+        if figures is None:
             row.delete()
             return
         for name, value in figures.as_fields().items():
             setattr(row, name, value)
         row.save()
+        DailyFigures.objects.bulk_create([
+            DailyFigures(grain=grain, day=day, agency_key=agency_key, dimension=dimension, member=member,
+                         **figures.as_fields()) for (dimension, member), figures in family.items()])
 
 
 def _agency_scope(agency_key):
@@ -70,13 +81,52 @@ def _agency_scope(agency_key):
 
 
 def _leaf(day, agency_key):
+    """One day of one agency: its total and its members, from the raw tables."""
     start, end = day_bounds(day)
-    found = figures_from_rows(start=start, end=end, cases=_agency_scope(agency_key), by_day=False)
-    return found.get(agency_key, Figures())
+    scope = _agency_scope(agency_key)
+    found = figures_from_rows(start=start, end=end, cases=scope, by_day=False)
+    family = {TOTAL: found.get(agency_key, Figures())}
+    for dimension in DIMENSIONS:
+        for (_agency, member), figures in member_figures(start=start, end=end, member=dimension, cases=scope,
+                                                         by_day=False, by_agency=False).items():
+            family[(dimension, member)] = figures
+    return family
 
 
-def _stored_sum(**lookup):
-    return total(Figures.from_row(row) for row in DailyFigures.objects.filter(**lookup).values())
+def summed(rows, group=("dimension", "member"), durations=DURATIONS):
+    """``{group values: Figures}``: the stored ``rows`` (a queryset) added up in the database, the
+    counters by SUM and the hour histograms of ``durations`` key by key."""
+    result = {}
+    sums = {f"sum_{name}": Sum(name) for name in COUNTERS}
+    sums = rows.order_by().values(*group).annotate(**sums) if group else [rows.aggregate(**sums)]
+    for row in sums:
+        if row["sum_cases"] is None and row["sum_submissions"] is None:
+            continue  # no row at all
+        key = tuple(row[name] for name in group)
+        result[key] = Figures({name: row[f"sum_{name}"] or 0 for name in COUNTERS})
+    if durations and result:
+        for *key, name, hour, n in _summed_histograms(rows, group, durations):
+            figures = result.get(tuple(key))
+            if figures is not None:
+                figures.histograms[name][int(hour)] += n
+    return result
+
+
+def _summed_histograms(rows, group, durations):
+    """``(group values…, duration, hour, count)`` rows: the histograms of ``durations`` of the
+    stored ``rows`` added up hour by hour in the database (JSON functions of PostgreSQL or SQLite)."""
+    inner, params = rows.order_by().values(*group, "histograms").query.sql_with_params()
+    names = " UNION ALL ".join(["SELECT %s AS name"] * len(durations))
+    if connection.vendor == "postgresql":
+        each, value = 'jsonb_each_text(r."histograms" -> d.name)', "CAST(h.value AS integer)"
+    else:
+        each, value = "json_each(r.\"histograms\", '$.' || d.name)", "h.value"
+    columns = "".join(f'r."{name}", ' for name in group)
+    sql = (f"SELECT {columns}d.name, h.key, SUM({value}) FROM ({inner}) r CROSS JOIN ({names}) d, {each} h "
+           f"GROUP BY {columns}d.name, h.key")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *durations])
+        return cursor.fetchall()
 
 
 def refresh_leaves(leaves):
@@ -84,11 +134,12 @@ def refresh_leaves(leaves):
     for day, agency_key in sorted(leaves):
         _write(DAY, day, agency_key, lambda: _leaf(day, agency_key))
     for day in sorted({day for day, _ in leaves}):
-        _write(DAY, day, EVERY_AGENCY, lambda: _stored_sum(grain=DAY, day=day, agency_key__gte=NO_AGENCY))
+        _write(DAY, day, EVERY_AGENCY, lambda: summed(DailyFigures.objects.filter(
+            grain=DAY, day=day, agency_key__gte=NO_AGENCY)))
     for month, agency_key in sorted({(month_of(day), key) for day, key in leaves} |
                                     {(month_of(day), EVERY_AGENCY) for day, _ in leaves}):
-        _write(MONTH, month, agency_key, lambda: _stored_sum(
-            grain=DAY, day__gte=month, day__lt=next_month(month), agency_key=agency_key))
+        _write(MONTH, month, agency_key, lambda: summed(DailyFigures.objects.filter(
+            grain=DAY, day__gte=month, day__lt=next_month(month), agency_key=agency_key)))
 
 
 def leaves_of_cases(case_ids):
@@ -123,24 +174,50 @@ def refresh_cases(case_ids):
 
 # --- rebuilding and checking ----------------------------------------------------------------------
 
-def computed_rows():
-    """Every row the store should hold, computed from the raw tables: ``{(grain, day, agency key): Figures}``."""
+def _months():
+    """The months the raw tables may hold something in: from the first case's to today's."""
     first = Case.objects.order_by("submitted_at").values_list("submitted_at", flat=True).first()
     if first is None:
-        return {}
-    start = day_bounds(local_day(first) - timedelta(days=1))[0]
-    end = day_bounds(timezone.localdate() + timedelta(days=2))[0]
+        return
+    month, last = month_of(local_day(first) - timedelta(days=1)), month_of(timezone.localdate() + timedelta(days=1))
+    while month <= last:
+        yield month
+        month = next_month(month)
+
+
+def computed_month(month):
+    """Every row the store should hold for one month, computed from the raw tables:
+    ``{(grain, day, agency key, dimension, member): Figures}``."""
+    start, end = day_bounds(month)[0], day_bounds(next_month(month))[0]
+    leaves = {(day, agency_key, *TOTAL): figures
+              for (day, agency_key), figures in figures_from_rows(start=start, end=end).items()}
+    for dimension in DIMENSIONS:
+        for (day, agency_key, member), figures in member_figures(start=start, end=end, member=dimension).items():
+            leaves[(day, agency_key, dimension, member)] = figures
     rows = {}
-    for (day, agency_key), figures in figures_from_rows(start=start, end=end).items():
-        for key in ((DAY, day, agency_key), (DAY, day, EVERY_AGENCY),
-                    (MONTH, month_of(day), agency_key), (MONTH, month_of(day), EVERY_AGENCY)):
-            rows.setdefault(key, Figures()).add(figures)
+    for (day, agency_key, dimension, member), figures in leaves.items():
+        for grain, first, key in ((DAY, day, agency_key), (DAY, day, EVERY_AGENCY),
+                                  (MONTH, month, agency_key), (MONTH, month, EVERY_AGENCY)):
+            rows.setdefault((grain, first, key, dimension, member), Figures()).add(figures)
     return rows
 
 
-def stored_rows():
-    return {(row["grain"], row["day"], row["agency_key"]): Figures.from_row(row)
-            for row in DailyFigures.objects.values()}
+def computed_rows():
+    """Every row the store should hold, computed from the raw tables (all months at once: for tests;
+    ``rebuild`` and ``check`` go a month at a time)."""
+    rows = {}
+    for month in _months():
+        rows.update(computed_month(month))
+    return rows
+
+
+def stored_rows(month=None):
+    """The stored rows (of one month, when given), keyed as ``computed_month``'s."""
+    rows = DailyFigures.objects.all()
+    if month is not None:
+        rows = rows.filter(day__gte=month, day__lt=next_month(month))
+    return {(row["grain"], row["day"], row["agency_key"], row["dimension"], row["member"]): Figures.from_row(row)
+            for row in rows.values()}
 
 
 def differences(expected, found):
@@ -149,21 +226,41 @@ def differences(expected, found):
                   if expected.get(key, Figures()) != found.get(key, Figures()))
 
 
+def check():
+    """``(differing keys, rows checked)``: every month recomputed and compared with what is stored
+    (rows of days outside those months count as differing)."""
+    differing, checked, months = [], 0, list(_months())
+    for month in months:
+        expected = computed_month(month)
+        differing += differences(expected, stored_rows(month))
+        checked += len(expected)
+    outside = DailyFigures.objects.all()
+    if months:
+        outside = outside.exclude(day__gte=months[0], day__lt=next_month(months[-1]))
+    differing += sorted(outside.values_list("grain", "day", "agency_key", "dimension", "member"))
+    return differing, checked
+
+
 def rebuild():
-    """Replace the store with figures computed from the raw tables, as one transaction during which
-    refreshes wait (on PostgreSQL the table is locked), and mark it built. Returns the row count."""
+    """Replace the store with figures computed from the raw tables, a month at a time in one
+    transaction during which refreshes wait (on PostgreSQL the table is locked), and mark it built.
+    Returns the row count."""
+    count = 0
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {DailyFigures._meta.db_table} IN EXCLUSIVE MODE")
-        rows = computed_rows()
         DailyFigures.objects.all().delete()
-        DailyFigures.objects.bulk_create(
-            [DailyFigures(grain=grain, day=day, agency_key=key, **figures.as_fields())
-             for (grain, day, key), figures in rows.items()], batch_size=2000)
+        for month in _months():
+            rows = computed_month(month)
+            DailyFigures.objects.bulk_create(
+                [DailyFigures(grain=grain, day=day, agency_key=key, dimension=dimension, member=member,
+                              **figures.as_fields())
+                 for (grain, day, key, dimension, member), figures in rows.items()], batch_size=2000)
+            count += len(rows)
         StoreStatus.objects.all().delete()
         StoreStatus.objects.create(built_at=timezone.now())
-    return len(rows)
+    return count
 
 
 def is_built():
@@ -211,23 +308,60 @@ def period_rows(date_from, date_to):
     return q
 
 
+GROUPS = ("agency", "month", *DIMENSIONS)
+
+
 def stored_figures(*, filters, actor, today=None):
     """The period's ``Figures`` for the viewer from the store (today live), or None when the store
     cannot answer (not built, or filters it does not cover)."""
+    return stored_groups(filters=filters, actor=actor, today=today)
+
+
+def stored_groups(*, filters, actor, group=None, durations=DURATIONS, today=None):
+    """The period's figures for the viewer from the store (today live), or None when the store
+    cannot answer (not built, or filters it does not cover). Without ``group`` one ``Figures``;
+    otherwise ``{key: Figures}`` per group (``GROUPS``): each agency on its own (its key;
+    ``NO_AGENCY`` for the cases no agency holds), each month (its first day), each category or
+    ward (its id; ``NO_MEMBER`` for none). Only the histograms of ``durations`` are read, and a
+    group's figures hold what the breakdown tables show (members' rows and today's live part
+    count the officials' actions only without ``group``)."""
     if not covers(filters) or not is_built():
         return None
-    from metrics.scope import case_conditions
-
+    if group is not None and group not in GROUPS:
+        raise ValueError(f"Unknown group: {group}")
     today = today or timezone.localdate()
     keys = agency_keys(filters, actor)
-    result = Figures()
+    result = {}
+
+    def add(key, figures):
+        result.setdefault(key, Figures()).add(figures)
+
     last_stored = min(filters.date_to, today - timedelta(days=1))
     if keys and filters.date_from <= last_stored:
-        rows = DailyFigures.objects.filter(period_rows(filters.date_from, last_stored), agency_key__in=keys)
-        result = total(Figures.from_row(row) for row in rows.values())
+        rows = DailyFigures.objects.filter(period_rows(filters.date_from, last_stored),
+                                           dimension=group if group in DIMENSIONS else "")
+        if group == "agency" and keys == [EVERY_AGENCY]:
+            rows = rows.filter(agency_key__gte=NO_AGENCY)  # every agency's own rows, and no agency's
+        else:
+            rows = rows.filter(agency_key__in=keys)
+        fields = {None: (), "agency": ("agency_key",), "month": ("day",)}.get(group, ("member",))
+        for key, figures in summed(rows, fields, durations).items():
+            add(month_of(key[0]) if group == "month" else (key[0] if key else None), figures)
     if filters.date_from <= today <= filters.date_to:
-        start, end = day_bounds(today)
-        live = figures_from_rows(start=start, end=end, by_day=False, by_agency=False,
-                                 cases=lambda prefix="": case_conditions(filters, actor, prefix))
-        result.add(total(live.values()))
-    return result
+        for key, figures in _today_live(filters, actor, group, durations, today).items():
+            add(key, figures)
+    return result if group else result.get(None, Figures())
+
+
+def _today_live(filters, actor, group, durations, today):
+    from metrics.scope import case_conditions
+
+    start, end = day_bounds(today)
+    found = figures_from_rows(start=start, end=end, by_day=False, by_agency=group == "agency",
+                              member=group if group in DIMENSIONS else None, durations=durations,
+                              actions=group is None, cases=lambda prefix="": case_conditions(filters, actor, prefix))
+    if group in DIMENSIONS:
+        return {member: figures for (_agency, member), figures in found.items()}
+    if group == "agency":
+        return found
+    return {month_of(today) if group == "month" else None: total(found.values())}

@@ -111,7 +111,7 @@ def _inbox_query(filters):
 def _map_context(request, filters, actor):
     query = request.GET.copy()
     query.pop("sort", None)
-    hotspots = ward_hotspots(breakdown(by="ward", filters=filters, actor=actor))
+    hotspots = ward_hotspots(breakdown(by="ward", filters=filters, actor=actor, medians=False))  # none shown
     inbox = reverse("workflow:inbox")
     base = _inbox_query(filters)
     for row in hotspots:

@@ -119,6 +119,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["state", "due_at"], name="case_state_due"),
             # Lets the indicator read a submission's case state without visiting the case row.
             models.Index(fields=["id", "state"], name="case_id_state"),
+            # The open cases alone, by deadline, with the groups the metrics count them by: "overdue
+            # now" per agency, category or ward, the backlog and the overdue list read this small index.
+            models.Index(fields=["due_at"], include=["id", "agency", "category", "ward"],
+                         condition=models.Q(state__in=OPEN_STATES), name="case_open_due"),
+            # Some agencies' cases of a period (a supervisor's figures, today's live part of them).
+            models.Index(fields=["agency", "submitted_at"], name="case_agency_submitted"),
         ]
 
     def __str__(self):

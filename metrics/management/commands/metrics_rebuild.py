@@ -26,13 +26,12 @@ class Command(BaseCommand):
             count = store.rebuild()
             self.stdout.write(f"Stored figures rebuilt: {count} rows ({time.monotonic() - started:.1f} s).")
             return
-        expected, found = store.computed_rows(), store.stored_rows()
-        differing = store.differences(expected, found)
+        differing, checked = store.check()
         seconds = time.monotonic() - started
         if not store.is_built():
             raise CommandError("The stored figures were never built: run manage.py metrics_rebuild.")
         if differing:
-            for grain, day, agency_key in differing[:20]:
-                self.stdout.write(f"  differs: {grain} {day} agency {agency_key}")
-            raise CommandError(f"{len(differing)} of {len(expected)} stored rows differ from the raw tables.")
-        self.stdout.write(f"Stored figures equal the raw tables: {len(expected)} rows checked ({seconds:.1f} s).")
+            for grain, day, agency_key, dimension, member in differing[:20]:
+                self.stdout.write(f"  differs: {grain} {day} agency {agency_key} {dimension or 'total'} {member or ''}")
+            raise CommandError(f"{len(differing)} of {checked} stored rows differ from the raw tables.")
+        self.stdout.write(f"Stored figures equal the raw tables: {checked} rows checked ({seconds:.1f} s).")
