@@ -40,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import ensure_postgres_database  # noqa: E402
+from bench.common import ensure_postgres_database, use_bench_settings  # noqa: E402
 OUT = ROOT / "bench" / "out"
 
 BENCH_USER = "bench-tiepnhan"
@@ -60,9 +60,7 @@ def parse_args():
 
 
 def configure():
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ.setdefault("PAKN_ALLOW_INSECURE", "1")
-    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost")
+    use_bench_settings()
     url = os.environ.get("DATABASE_URL")
     if not url:
         OUT.mkdir(parents=True, exist_ok=True)

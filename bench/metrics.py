@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import ensure_postgres_database  # noqa: E402
+from bench.common import ensure_postgres_database, use_bench_settings  # noqa: E402
 
 BATCH = 5000
 STATES = [  # (state, weight): a province some years in, most cases handled
@@ -68,10 +68,7 @@ def argument_parser(description):
 
 
 def configure(args):
-    os.environ.setdefault("PAKN_ALLOW_INSECURE", "1")
-    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost")
-    os.environ.setdefault("PAKN_ALLOW_LOOPBACK_URL", "1")  # a bench on this machine sends no links
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    use_bench_settings()
     if args.db == "sqlite":
         os.environ["DATABASE_URL"] = f"sqlite:////tmp/pakn-bench-metrics-{args.cases}.sqlite3"
     else:

@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import ensure_postgres_database  # noqa: E402
+from bench.common import ensure_postgres_database, use_bench_settings  # noqa: E402
 
 BATCH = 5000
 CELLS_ON_A_PHONE = 85  # (390/40) × (350/40): what static/js/public-map.js asks for on a phone
@@ -54,9 +54,7 @@ def parse_args():
 
 
 def configure(args):
-    os.environ.setdefault("PAKN_ALLOW_INSECURE", "1")
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "localhost,testserver"  # the API is asked through Django's test client
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    use_bench_settings()  # the API is asked through Django's test client
     os.environ.pop("REDIS_URL", None)  # the cache timed is the process's own (locmem)
     if args.db == "sqlite":
         os.environ["DATABASE_URL"] = "sqlite:////tmp/pakn-bench-public-map.sqlite3"
