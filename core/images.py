@@ -12,7 +12,9 @@ Rules it enforces, in the order they are checked:
    ``Image.MAX_IMAGE_PIXELS``, whichever is lower) is ``too_many_pixels``. Pillow's
    ``DecompressionBombError``/``Warning`` map to the same code.
 4. Integrity: the image is fully decoded; a truncated or corrupt file is ``broken_image``. No other
-   exception escapes for bad input. ``ImageFile.LOAD_TRUNCATED_IMAGES`` is never touched.
+   exception escapes for bad input. ``ImageFile.LOAD_TRUNCATED_IMAGES`` is never touched. A large
+   JPEG is decoded by libjpeg-turbo at a reduced scale (strictly: any warning sends it to Pillow's
+   decoder instead, which then accepts or refuses it as for every other photo).
 5. GPS is read from EXIF (JPEG, HEIC, PNG, WebP) before anything is dropped; (0, 0) and
    out-of-range values count as absent.
 6. The stored copy is upright (EXIF orientation applied), sRGB, RGB with transparency flattened onto
@@ -46,6 +48,7 @@ from functools import lru_cache
 from typing import BinaryIO
 
 import pillow_heif
+import simplejpeg
 from django.conf import settings
 from django.utils import translation
 from django.utils.formats import number_format
@@ -66,9 +69,10 @@ DEFAULT_MAX_SIDE = 2048
 DEFAULT_THUMB_SIDE = 400
 JPEG_QUALITY = 85
 
-# libjpeg can decode at 1/2, 1/4 or 1/8 scale for a fraction of the work; a scale is taken only when
-# the decoded copy still has at least max_side pixels on its long side, so the stored copy is
-# exactly the size asked (a 6000 px photo decodes at 3000 px; a 4032 px one needs the full decode).
+# A JPEG is decoded at a reduced scale for a fraction of the work whenever the decoded copy still
+# has at least max_side pixels on its long side, so the stored copy is exactly the size asked:
+# libjpeg-turbo (simplejpeg) scales by M/8 (a 4032 px phone photo decodes at 5/8, 2520 px);
+# Pillow's own draft() only by 1/2, 1/4 or 1/8 (its fallback: a 6000 px photo at 3000 px).
 
 # pillow-heif's own list (as_plugin._is_supported_heif); "avif" is absent on purpose.
 _HEIF_BRANDS = frozenset(
@@ -131,8 +135,13 @@ def process_image(
     with _rejecting_undecodable(max_pixels), _open(raw, source_format, max_pixels) as img:
         gps = _read_gps(img)
         icc_profile = img.info.get("icc_profile")
+        # A large JPEG is decoded by libjpeg-turbo at a reduced scale; anything that path declines
+        # or fails on takes Pillow's, which also decides whether a damaged file is refused.
+        shrunk = _scaled_jpeg(raw, img, max_side)
+        if shrunk is None:
+            shrunk = _shrink(_to_rgb(_decode(img, max_side)), max_side)
         # Turned upright after shrinking: rotating a 2048 px copy costs a quarter of a 4032 px one.
-        stored = _upright(_to_srgb(_shrink(_to_rgb(_decode(img, max_side)), max_side), icc_profile), img)
+        stored = _upright(_to_srgb(shrunk, icc_profile), img)
         thumbnail = _thumbnail(stored, thumb_side)
         return ProcessedImage(
             content=_encode_jpeg(stored),
@@ -356,6 +365,60 @@ def _degrees(value, ref, refs: str) -> float | None:
 
 
 # --- Decoding and producing the stored copy --------------------------------------------------
+
+
+def _scaled_jpeg(raw: bytes, img: Image.Image, max_side: int) -> Image.Image | None:
+    """A large JPEG shrunk to ``max_side`` from libjpeg-turbo's decode at the smallest M/8 scale
+    (1/8 ... 7/8) that keeps the long side at least ``max_side``; None to take Pillow's path.
+
+    libjpeg-turbo scales in the DCT domain, so a 12 MP photo costs what a 4.8 MP one does to
+    decode and to resample, where Pillow's draft() can only halve (4032 / 2 = 2016 < 2048).
+    Declined: other formats, CMYK/YCCK (Adobe's inverted inks are Pillow's business), photos too
+    small for any scale below 8/8, and a header libjpeg-turbo reads differently from Pillow. The
+    decode is strict: any warning (a truncated scan, extraneous bytes) aborts it and the photo
+    takes Pillow's path, which refuses a truncated file and accepts what it accepts today. An MPO
+    (a phone JPEG with a depth or gain map appended) decodes its first picture, as Pillow does.
+    Only the header was parsed by Pillow: EXIF (orientation, GPS) and the ICC profile are read
+    from ``img`` as for every other photo.
+    """
+    if not isinstance(img, JpegImageFile) or img.mode not in ("RGB", "L"):
+        return None
+    width, height = img.size
+    size = _fit(width, height, max_side)
+    if size is None:
+        return None
+    # At least max_side on the long side; the short side follows (DCT scaling keeps the aspect).
+    at_least = {"min_width": max_side} if width >= height else {"min_height": max_side}
+    try:
+        full_height, full_width, colour_space, _ = simplejpeg.decode_jpeg_header(raw)
+        scaled_height, scaled_width, _, _ = simplejpeg.decode_jpeg_header(raw, **at_least)
+        if (full_width, full_height) != (width, height) or colour_space not in ("YCbCr", "Gray"):
+            return None
+        if scaled_width == width:
+            return None  # no scale below 8/8 is big enough: Pillow decodes in full just as fast
+        pixels = simplejpeg.decode_jpeg(raw, colorspace="RGB", strict=True, **at_least)
+    except _DECODE_ERRORS:
+        return None
+    if pixels.shape != (scaled_height, scaled_width, 3):
+        return None
+    decoded = Image.fromarray(pixels)
+    del pixels
+    return decoded.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def _fit(width: int, height: int, side: int) -> tuple[int, int] | None:
+    """The size ``Image.thumbnail((side, side))`` gives a ``width`` × ``height`` image, None when
+    it is not shrunk: a photo decoded at reduced scale is stored at the size a full decode gives."""
+    if width <= side and height <= side:
+        return None
+    aspect = width / height
+
+    def round_aspect(number: float, key) -> int:
+        return max(min(math.floor(number), math.ceil(number), key=key), 1)
+
+    if aspect <= 1:
+        return round_aspect(side * aspect, key=lambda n: abs(aspect - n / side)), side
+    return side, round_aspect(side / aspect, key=lambda n: 0 if n == 0 else abs(aspect - side / n))
 
 
 def _decode(img: Image.Image, max_side: int) -> Image.Image:

@@ -267,7 +267,47 @@ def test_heic_orientation_is_applied_once_not_twice():
     assert_colours_close(quadrant_colours(content), quadrant_colours(upright))
 
 
-# --- Draft (reduced-scale JPEG decoding) --------------------------------------------------------
+# --- Reduced-scale JPEG decoding ---------------------------------------------------------------
+#
+# A large JPEG is decoded by libjpeg-turbo (simplejpeg) at the smallest M/8 scale that still covers
+# the stored size; anything that path declines or fails on goes through Pillow (with its draft()).
+# The spies wrap the real decoders: they record what was decoded and return what the decoders did.
+
+
+@pytest.fixture
+def fast_decodes(monkeypatch):
+    """(width, height) of every picture libjpeg-turbo decoded for the pipeline, or the error."""
+    import core.images
+
+    calls = []
+    original = core.images.simplejpeg.decode_jpeg
+
+    def spy(*args, **kwargs):
+        try:
+            pixels = original(*args, **kwargs)
+        except Exception as exc:
+            calls.append(type(exc).__name__)
+            raise
+        calls.append((pixels.shape[1], pixels.shape[0]))
+        return pixels
+
+    monkeypatch.setattr(core.images.simplejpeg, "decode_jpeg", spy)
+    return calls
+
+
+@pytest.fixture
+def pillow_decodes(monkeypatch):
+    """The format of every picture Pillow decoded (load() before any pixels exist)."""
+    calls = []
+    original = ImageFile.ImageFile.load
+
+    def spy(self):
+        if self.tile:
+            calls.append(self.format)
+        return original(self)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", spy)
+    return calls
 
 
 @pytest.fixture
@@ -284,14 +324,49 @@ def draft_calls(monkeypatch):
     return calls
 
 
-def test_large_jpeg_is_decoded_at_reduced_scale(draft_calls):
+def through_pillow_only(monkeypatch, data, **limits):
+    """The pipeline's result with the reduced-scale JPEG path switched off: Pillow's full decode."""
+    import core.images
+
+    with monkeypatch.context() as patch:
+        patch.setattr(core.images, "_scaled_jpeg", lambda raw, img, max_side: None)
+        return process_image(data, **limits)
+
+
+def mean_difference(first, second):
+    a, b = decoded(first).convert("RGB"), decoded(second).convert("RGB")
+    assert a.size == b.size
+    return sum(ImageStat.Stat(ImageChops.difference(a, b)).mean) / 3
+
+
+def photo_like(size, seed=0):
+    """Smooth shapes plus a little grain: what a camera gives, unlike pure noise (whose energy at
+    every frequency makes any two resampling methods disagree) or flat colour (which hides all)."""
+    rng = random.Random(seed)
+    small = Image.frombytes("RGB", (32, 24), rng.randbytes(32 * 24 * 3))
+    img = small.resize(size, Image.Resampling.BICUBIC)
+    img.paste(quadrants(size[0] // 3, size[1] // 3), (size[0] // 4, size[1] // 4))
+    grain = Image.frombytes("L", size, rng.randbytes(size[0] * size[1])).point(lambda v: v // 16)
+    return ImageChops.add(img, Image.merge("RGB", [grain] * 3), offset=-8)
+
+
+def test_large_jpeg_is_decoded_at_reduced_scale(fast_decodes, pillow_decodes):
     result = process_image(encode(quadrants(1000, 600)), max_side=100, thumb_side=40)
 
-    assert draft_calls == [(125, 75)]  # 1/8 scale, still above max_side
+    assert fast_decodes == [(125, 75)]  # 1/8 scale, still above max_side
+    assert pillow_decodes == []  # Pillow read the header (EXIF, ICC) and no pixels
     assert (result.width, result.height) == (100, 60)
 
 
-def test_draft_target_accounts_for_rotated_photos(draft_calls):
+def test_a_phone_photo_is_decoded_at_five_eighths_and_stored_at_the_size_asked(fast_decodes):
+    # 4032 / 2 = 2016 < 2048: Pillow's draft() could not help; libjpeg-turbo's 5/8 gives 2520.
+    result = process_image(encode(quadrants(4032, 3024)), max_side=2048, thumb_side=400)
+
+    assert fast_decodes == [(2520, 1890)]
+    assert (result.width, result.height) == (2048, 1536)
+
+
+def test_reduced_scale_target_accounts_for_rotated_photos(fast_decodes):
     upright = quadrants(600, 1000)
     exif = Image.Exif()
     exif[ExifTags.Base.Orientation] = 6
@@ -299,32 +374,179 @@ def test_draft_target_accounts_for_rotated_photos(draft_calls):
 
     result = process_image(stored, max_side=100, thumb_side=40)
 
-    assert draft_calls == [(125, 75)]  # in stored (sideways) coordinates
+    assert fast_decodes == [(125, 75)]  # in stored (sideways) coordinates
     assert (result.width, result.height) == (60, 100)
     assert_colours_close(quadrant_colours(decoded(result.content)), quadrant_colours(upright))
 
 
-def test_draft_is_skipped_when_it_would_shrink_below_the_slack(draft_calls):
-    # 300 / 2 = 150 < 0.9 * 200: a half-scale decode would lose too much, so decode in full.
-    result = process_image(encode(quadrants(300, 200)), max_side=200, thumb_side=40)
+@pytest.mark.parametrize(
+    ("size", "max_side", "scaled"),
+    [
+        ((300, 200), 200, (225, 150)),  # 6/8: 5/8 would give 188 < 200
+        ((390, 260), 200, (244, 163)),  # 5/8 (ceil): 4/8 would give 195 < 200
+        ((2049, 1000), 2048, None),  # no scale below 8/8 covers 2048: Pillow decodes in full
+        ((1000, 2301), 2048, None),  # 7/8 gives 2014 < 2048
+        ((2341, 1000), 2048, (2049, 875)),  # 7/8
+        ((1001, 7), 200, (251, 2)),  # a sliver keeps at least one pixel row
+    ],
+)
+def test_stored_size_is_what_a_full_decode_gives(fast_decodes, monkeypatch, size, max_side, scaled):
+    data = encode(quadrants(*size))
+    result = process_image(data, max_side=max_side, thumb_side=40)
+    full = through_pillow_only(monkeypatch, data, max_side=max_side, thumb_side=40)
 
-    assert draft_calls == []
-    assert (result.width, result.height) == (200, 133)
+    assert fast_decodes == ([scaled] if scaled else [])
+    assert (result.width, result.height) == (full.width, full.height)
+    assert max(result.width, result.height) == max_side
 
 
-def test_stored_size_is_exactly_max_side_when_half_scale_would_fall_short(draft_calls):
-    # 390 / 2 = 195 < 200: a half-scale decode would store a smaller copy than asked; decode in full.
-    result = process_image(encode(quadrants(390, 260)), max_side=200, thumb_side=40)
+def test_sizes_match_pillows_thumbnail_rounding():
+    from core.images import _fit
 
-    assert draft_calls == []
-    assert (result.width, result.height) == (200, 133)
+    rng = random.Random(13)
+    sizes = [(4032, 3024), (3024, 4032), (6000, 4000), (4000, 6000), (3264, 2448), (5184, 3456),
+             (2049, 2048), (2048, 2049), (9000, 3), (3, 9000), (4001, 2251), (2251, 4001)]
+    sizes += [(rng.randint(2049, 5000), rng.randint(1, 5000)) for _ in range(25)]
+    for width, height in sizes:
+        img = Image.new("1", (width, height))
+        img.thumbnail((2048, 2048))
+        assert _fit(width, height, 2048) == img.size, (width, height)
+    assert _fit(2048, 1000, 2048) is None
 
 
-def test_a_phone_photo_is_stored_at_the_size_asked():
-    # A 12 MP phone photo (4032 × 3024) with the default 2048: 2048 × 1536, not 2016 × 1512.
-    result = process_image(encode(quadrants(4032, 3024)), max_side=2048, thumb_side=400)
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_every_exif_orientation_comes_out_upright_at_reduced_scale(orientation, fast_decodes):
+    upright = quadrants(1200, 1800)
+    method = STORE_FOR_ORIENTATION[orientation]
+    stored = upright.transpose(method) if method is not None else upright.copy()
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = orientation
 
-    assert (result.width, result.height) == (2048, 1536)
+    result = process_image(encode(stored, quality=95, exif=exif), max_side=400, thumb_side=100)
+
+    assert len(fast_decodes) == 1 and max(fast_decodes[0]) == 450  # 2/8 of 1800
+    content = decoded(result.content)
+    assert content.size == (267, 400)
+    assert_colours_close(quadrant_colours(content), quadrant_colours(upright))
+    assert_colours_close(quadrant_colours(decoded(result.thumbnail)), quadrant_colours(upright))
+
+
+def test_reduced_scale_path_reads_gps_and_keeps_no_metadata(fast_decodes):
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><r xmlns="http://ns.adobe.com/"/></x:xmpmeta>'
+    source = encode(
+        quadrants(1600, 1200),
+        exif=gps_exif(21.03, 105.85),
+        icc_profile=ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes(),
+        xmp=xmp,
+        comment=b"PhoneMaker owner: Nguyen Van A",
+    )
+
+    result = process_image(source, max_side=500, thumb_side=100)
+
+    assert fast_decodes == [(600, 450)]
+    assert result.gps == pytest.approx((21.03, 105.85), abs=1e-4)
+    assert_clean_jpeg(result.content)
+    assert_clean_jpeg(result.thumbnail)
+
+
+def test_reduced_scale_path_converts_display_p3_to_srgb(fast_decodes):
+    # The iPhone photo's Display P3 profile (see test_display_p3_photo_is_converted_to_srgb).
+    p3_profile = decoded(photo("heic_mobile_iphone_13_pro_max.HEIC")).info["icc_profile"]
+    source = Image.new("RGB", (1600, 1200), (200, 60, 60))
+
+    tagged = process_image(encode(source, quality=100, icc_profile=p3_profile), max_side=400, thumb_side=100)
+    untagged = process_image(encode(source, quality=100), max_side=400, thumb_side=100)
+
+    assert fast_decodes == [(400, 300), (400, 300)]
+    red_tagged = decoded(tagged.content).getpixel((200, 150))
+    red_untagged = decoded(untagged.content).getpixel((200, 150))
+    assert red_tagged[0] > red_untagged[0] + 5  # the same P3 red is a more saturated sRGB red
+    assert_clean_jpeg(tagged.content)
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("baseline", {"quality": 92}),
+        ("progressive", {"quality": 92, "progressive": True}),
+        ("no chroma subsampling", {"quality": 92, "subsampling": 0}),
+        ("greyscale", {"quality": 92}),
+    ],
+)
+def test_reduced_scale_decode_looks_like_pillows_full_decode(fast_decodes, monkeypatch, name, params):
+    img = photo_like((2400, 1800))
+    if name == "greyscale":
+        img = img.convert("L")
+    data = encode(img, **params)
+
+    fast = process_image(data, max_side=1000, thumb_side=200)
+    full = through_pillow_only(monkeypatch, data, max_side=1000, thumb_side=200)
+
+    assert fast_decodes == [(1200, 900)]  # 4/8
+    assert (fast.width, fast.height) == (full.width, full.height) == (1000, 750)
+    assert mean_difference(fast.content, full.content) < 1.5  # of 255, after JPEG on both sides
+    assert mean_difference(fast.thumbnail, full.thumbnail) < 1.5
+
+
+def test_multi_picture_jpeg_decodes_its_first_picture_at_reduced_scale(fast_decodes, monkeypatch):
+    first = photo_like((1600, 1200))
+    data = encode(first, "MPO", save_all=True, append_images=[quadrants(1600, 1200)])
+
+    fast = process_image(data, max_side=500, thumb_side=100)
+    full = through_pillow_only(monkeypatch, data, max_side=500, thumb_side=100)
+
+    assert fast_decodes == [(600, 450)]
+    assert mean_difference(fast.content, full.content) < 1.5
+
+
+def test_cmyk_jpeg_takes_pillows_path_with_its_draft(fast_decodes, pillow_decodes, draft_calls):
+    source = Image.new("CMYK", (1000, 600), (0, 255, 255, 0))  # pure red in ink
+
+    result = process_image(encode(source), max_side=100, thumb_side=40)
+
+    assert fast_decodes == []
+    assert pillow_decodes == ["JPEG"]
+    assert draft_calls == [(125, 75)]  # Pillow's own 1/8 scale
+    assert (result.width, result.height) == (100, 60)
+    assert_colours_close([decoded(result.content).getpixel((50, 30))], [(255, 0, 0)])
+
+
+def test_jpeg_libjpeg_warns_about_falls_back_to_pillow_and_is_kept(fast_decodes, pillow_decodes):
+    # Stray bytes before the end marker: libjpeg warns ("extraneous bytes"), the strict fast
+    # decode gives up, and Pillow, which accepted such files before, decodes it.
+    data = encode(photo_like((1600, 1200)))
+    data = data[:-2] + b"\x00\x00\x00" + data[-2:]
+
+    result = process_image(data, max_side=500, thumb_side=100)
+
+    assert fast_decodes == ["ValueError"]
+    assert pillow_decodes == ["JPEG"]
+    assert (result.width, result.height) == (500, 375)
+    assert_well_formed(result, max_side=500, thumb_side=100)
+
+
+@pytest.mark.parametrize("params", [{}, {"progressive": True}])
+def test_truncated_large_jpeg_is_still_a_broken_image(fast_decodes, pillow_decodes, params):
+    data = encode(noise((1200, 900)), **params)
+
+    assert rejection(data[: len(data) * 2 // 3], max_side=300, thumb_side=40).code == "broken_image"
+    assert fast_decodes == ["ValueError"]  # the strict decode refused it, then Pillow did too
+    assert pillow_decodes == ["JPEG"]
+
+
+def test_pixel_limit_is_checked_before_the_reduced_scale_decode(fast_decodes, pillow_decodes):
+    error = rejection(encode(quadrants(1000, 600)), max_pixels=1000 * 600 - 1, max_side=100, thumb_side=40)
+
+    assert error.code == "too_many_pixels"
+    assert fast_decodes == [] and pillow_decodes == []
+
+
+def test_small_jpeg_is_decoded_by_pillow_in_full(fast_decodes, pillow_decodes, draft_calls):
+    result = process_image(encode(quadrants(120, 180)), **LIMITS)
+
+    assert fast_decodes == [] and draft_calls == []
+    assert pillow_decodes == ["JPEG"]
+    assert (result.width, result.height) == (120, 180)
 
 
 # --- Colour modes -------------------------------------------------------------------------------
@@ -693,6 +915,26 @@ def test_damaged_files_only_ever_raise_image_rejected(fmt):
             assert error.code in {"broken_image", "unsupported_format", "too_many_pixels"}
         else:
             assert_well_formed(result, **LIMITS)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning:PIL.TiffImagePlugin")
+def test_damaged_large_jpegs_only_ever_raise_image_rejected(fast_decodes):
+    # The same, through the reduced-scale decode: 64 x 48 with max_side 16 decodes at 2/8.
+    rng = random.Random("fast")
+    original = bytearray(encode(photo_like((64, 48), seed=3), exif=gps_exif(21, 105).tobytes()))
+    for attempt in range(80):
+        damaged = bytearray(original)
+        for _ in range(rng.randint(1, 8)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        if attempt % 2:
+            damaged = damaged[: rng.randint(len(damaged) // 4, len(damaged))]
+        try:
+            result = process_image(bytes(damaged), max_side=16, thumb_side=8)
+        except ImageRejected as error:
+            assert error.code in {"broken_image", "unsupported_format", "too_many_pixels"}
+        else:
+            assert_well_formed(result, max_side=16, thumb_side=8)
+    assert (16, 12) in fast_decodes and "ValueError" in fast_decodes  # both ways were taken
 
 
 def test_multi_picture_jpeg_counts_as_jpeg():
