@@ -5,7 +5,7 @@
     ... --json                                                   # one JSON object as the last line
 
 Generates N cases and their submissions (and one staff action per case that was acted on) over
-the last ``--history-months`` (default 24) months, straight into the tables in batches (COPY on PostgreSQL, executemany on
+the last ``--history-months`` (default 24) months, ids in time order as real traffic leaves them, straight into the tables in batches (COPY on PostgreSQL, executemany on
 SQLite): the bench data bypasses the workflow services (running a million cases through them
 would take hours), so states, timestamps and stored durations are drawn to look like real
 traffic. Data is kept between runs when the case count matches (``--fresh`` regenerates). Since
@@ -188,7 +188,7 @@ def generate(n, ref, now, history_months):
         size = min(BATCH, n - made)
         cases, submissions, events = [], [], []
         for pk in range(made + 1, made + size + 1):
-            case = bench_case(rng, pk, now - timedelta(seconds=rng.randrange(span)), now, ref)
+            case = bench_case(rng, pk, submitted_at(rng, pk, n, span, now), now, ref)
             cases.append(case)
             submissions += bench_submissions(rng, case, counters)
             if case["received_at"]:
@@ -203,6 +203,14 @@ def generate(n, ref, now, history_months):
             tables[CaseEvent].insert(events)
         made += size
         progress("cases", made, n, started)
+
+
+def submitted_at(rng, pk, n, span, now):
+    """The ``pk``-th of ``n`` cases spread evenly over the last ``span`` seconds, at a random moment
+    of its slot: ids follow time, as in a table filled by real traffic, so a day's cases lie together
+    (today's in the newest pages) rather than scattered through the whole table."""
+    slot = span / n
+    return now - timedelta(seconds=span) + timedelta(seconds=int((pk - 1 + rng.random()) * slot))
 
 
 def bench_case(rng, pk, submitted, now, ref):
