@@ -134,7 +134,11 @@ def figures_from_rows(*, start, end, cases=no_scope, by_day=True, by_agency=True
     result = {}
 
     def at(row):
-        return result.setdefault(_key(row, by_day), Figures())
+        key = _key(row, by_day)
+        figures = result.get(key)
+        if figures is None:  # not setdefault: a histogram's hundreds of rows would each build a Figures
+            figures = result[key] = Figures()
+        return figures
 
     case_agency, linked_agency = ("agency_id", "case__agency_id") if by_agency else (None, None)
     column = MEMBER_COLUMNS[member] if member else None
@@ -174,13 +178,19 @@ def _case_counters(at, start, end, cases, keys):
 
 
 def _case_histograms(at, start, end, cases, keys, durations):
-    for name in durations:
-        column = DURATION_COLUMNS[name]
-        hour = column() / HOUR  # integer division of non-negative seconds: the whole hour
-        rows = (_period_cases(start, end, cases).annotate(h=_as_int(hour)).filter(h__isnull=False)
-                .values("h", **keys).annotate(n=Count("pk")))
-        for row in rows:
-            at(row).histograms[name][int(row["h"])] += row["n"]
+    """Every duration's histogram in one round trip: a grouped query per duration, joined by UNION ALL."""
+    parts = []
+    for index, name in enumerate(durations):
+        hour = DURATION_COLUMNS[name]() / HOUR  # integer division of non-negative seconds: the whole hour
+        # The duration's position is a constant column: it tells the rows apart and is not grouped on.
+        parts.append(_period_cases(start, end, cases)
+                     .annotate(h=_as_int(hour), which=Value(index, output_field=IntegerField()))
+                     .filter(h__isnull=False).values("which", "h", **keys).annotate(n=Count("pk")))
+    if not parts:
+        return
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    for row in rows:
+        at(row).histograms[durations[row["which"]]][int(row["h"])] += row["n"]
 
 
 def _as_int(expression):
