@@ -239,5 +239,9 @@ def _summary_from_figures(figures, *, filters, actor, now):
 def overdue_cases(*, filters, actor, now=None, limit=50):
     """Open cases past their deadline now, the most overdue first, with what a list shows."""
     now = now or timezone.now()
-    return listed(cases_matching(filters=filters, actor=actor), actor=actor).filter(overdue_q(now)) \
-        .select_related("agency", "category").order_by("due_at", "pk")[:limit]
+    overdue = listed(cases_matching(filters=filters, actor=actor), actor=actor).filter(overdue_q(now))
+    # The page's ids in a subquery of their own, which the partial index of open cases (deadline,
+    # id, agency) answers alone; asked for whole rows at once, PostgreSQL misjudges how many open
+    # cases are past due and fetches every one of them to sort (371 against 19 ms, 3M cases).
+    page = overdue.order_by("due_at", "pk").values("pk")[:limit]
+    return Case.objects.filter(pk__in=page).select_related("agency", "category").order_by("due_at", "pk")
