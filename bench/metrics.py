@@ -5,8 +5,8 @@
     ... --json                                                   # one JSON object as the last line
 
 Generates N cases and their submissions (and one staff action per case that was acted on) over
-the last ``--history-months`` (default 24) months, ids in time order as real traffic leaves them, straight into the tables in batches (COPY on PostgreSQL, executemany on
-SQLite): the bench data bypasses the workflow services (running a million cases through them
+the last ``--history-months`` (default 24) months, ids in time order as real traffic leaves them,
+straight into the tables in batches (COPY on PostgreSQL, executemany on SQLite): the bench data bypasses the workflow services (running a million cases through them
 would take hours), so states, timestamps and stored durations are drawn to look like real
 traffic. Data is kept between runs when the case count matches (``--fresh`` regenerates). Since
 the rows bypassed the workflow's bus, the stored aggregates are then rebuilt

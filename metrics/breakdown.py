@@ -79,14 +79,15 @@ def breakdown(*, by, filters, actor, now=None, medians=True):
     def row(key):
         return rows.setdefault(_normal(by, key), _empty_row(_normal(by, key)))
 
+    codes = _Codes(by)
     stored = store.stored_groups(filters=filters, actor=actor, group=by, durations=MEMBER_DURATIONS if medians else (),
                                  today=timezone.localdate(now)) if by in STORED_KEYS else None
     if stored is not None:
-        _add_stored(row, by, stored)
+        _add_stored(row, stored, codes)
     else:
         _add_submissions(row, by, filters, actor)
         _add_cases(row, by, filters, actor)
-    _add_overdue(row, by, filters, actor, now)
+    _add_overdue(row, by, filters, actor, now, codes)
     _add_labels(rows, by)
     return sorted(rows.values(), key=lambda r: (r["key"] is None, r["key"] if by in TIME_KEYS else r["label"]))
 
@@ -101,10 +102,26 @@ def _stored_keys(by, keys):
     return {key: codes.get(key) for key in keys}
 
 
-def _add_stored(row, by, groups):
+class _Codes:
+    """The breakdown's keys of one table's stored group keys (``_stored_keys``), each looked up once
+    whether the stored rows or the overdue counts ask first; ``NO_AGENCY`` and ``NO_MEMBER`` are None."""
+
+    def __init__(self, by):
+        self.by, self.known = by, {}
+
+    def of(self, keys):
+        missing = [key for key in keys if key not in self.known]
+        if self.by != "month":
+            self.known.update((key, None) for key in missing if key in (NO_AGENCY, NO_MEMBER))
+            missing = [key for key in missing if key not in (NO_AGENCY, NO_MEMBER)]
+        self.known.update(_stored_keys(self.by, missing))
+        return self.known
+
+
+def _add_stored(row, groups, codes):
     """The rows from stored figures: a group with neither submissions nor cases in the period (its
     officials acted on older cases) has no row, as live."""
-    codes = _stored_keys(by, [key for key in groups if key not in (NO_AGENCY, NO_MEMBER) or by == "month"])
+    codes = codes.of(groups)
     for key, figures in groups.items():
         counts = figures.counts
         if not (counts["submissions"] or counts["cases"]):
@@ -141,7 +158,7 @@ def _add_cases(row, by, filters, actor):
                         median_response_working_hours=selectors.hours(stats["working"]["median"]))
 
 
-def _add_overdue(row, by, filters, actor, now):
+def _add_overdue(row, by, filters, actor, now, codes):
     """Overdue now; for month and week rows, among the cases submitted in the period."""
     scope = selectors.cases_submitted_in if by in TIME_KEYS else selectors.cases_matching
     overdue = scope(filters=filters, actor=actor).filter(overdue_q(now))
@@ -154,9 +171,9 @@ def _add_overdue(row, by, filters, actor, now):
     # every case in the order of the group's (SQLite did, to save a sort: 270 ms at 100k cases).
     grouped = overdue.values(k=Coalesce(f"{by}_id", Value(NO_MEMBER))).annotate(overdue=Count("pk"))
     counts = {r["k"]: r["overdue"] for r in grouped}
-    codes = _stored_keys(by, [key for key in counts if key not in (NO_AGENCY, NO_MEMBER)])
+    known = codes.of(counts)
     for key, n in counts.items():
-        row(codes.get(key))["overdue"] = n
+        row(known[key])["overdue"] = n
 
 
 def _add_labels(rows, by):
