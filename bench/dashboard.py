@@ -6,7 +6,7 @@
 
 The data is ``bench/metrics.py``'s (generated there, or here with the same options; reused when
 the case count matches), with the stored aggregates rebuilt when they are not built and ANALYZE
-after loading. Then, for the last ``--months`` months (default 12), as the reception officer (the
+after loading, timed as of the moment it was made (16:00 on the day it was generated). Then, for the last ``--months`` months (default 12), as the reception officer (the
 whole province) and as the supervisor of one department (its subtree), min and median of
 ``--repeat`` runs each after a warm-up:
   * ``dashboard``: ``GET /dashboard/?from=…&to=…`` through Django's test client (every middleware,
@@ -138,7 +138,8 @@ def main():
     from django.utils import timezone
 
     ref = data.prepare(args)
-    results = run(args, ref, timezone.localdate())
+    with data.as_of(ref):
+        results = run(args, ref, timezone.localdate())
     if args.json:
         province, scoped = results["province"], results["scoped"]
         print(json.dumps({"cases": args.cases, "db": connection.vendor, "months": args.months,

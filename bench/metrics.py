@@ -12,6 +12,12 @@ traffic. Data is kept between runs when the case count matches (``--fresh`` rege
 the rows bypassed the workflow's bus, the stored aggregates are then rebuilt
 (``metrics.store.rebuild``, timed), and ANALYZE gives the planner its statistics.
 
+The data is made as of 16:00 (Vietnam) on the day it is generated, and every run is timed as of
+that moment (the clock travels there, ``time_machine``): what is read live (today's cases,
+submissions and officials' actions; the open backlog) is then two thirds of a day's traffic
+whatever the hour the bench runs at or the day it reuses the data. A case whose reception or
+answer would come after that moment is still waiting for it (submitted, or in progress).
+
 Then, for the last ``--months`` months (default 12), as the reception officer (the whole province)
 and as the supervisor of one department (its subtree), min and median of ``--repeat`` runs each
 after a warm-up:
@@ -37,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 from bench.common import ensure_postgres_database, use_bench_settings  # noqa: E402
 
 BATCH = 5000
+AS_OF_HOUR = 16  # local: most of a working day's traffic in, what a supervisor's afternoon sees
 STATES = [  # (state, weight): a province some years in, most cases handled
     ("closed", 46), ("answered", 18), ("rejected", 6), ("in_progress", 8), ("assigned", 4), ("submitted", 5),
     ("needs_info", 2), ("pending_approval", 2), ("withdrawn", 5), ("merged", 4),
@@ -224,7 +231,10 @@ def bench_case(rng, pk, submitted, now, ref):
         case["due_at"] = None if state == "needs_info" else case["reception_due_at"]
         return case
     intake = rng.randint(600, 40 * 3600)
-    case["received_at"] = min(submitted + timedelta(seconds=intake), now)
+    if submitted + timedelta(seconds=intake) > now:  # not received yet
+        case["state"], case["due_at"] = "submitted", case["reception_due_at"]
+        return case
+    case["received_at"] = submitted + timedelta(seconds=intake)
     case["intake_working_seconds"], case["intake_calendar_seconds"] = int(intake * 0.3), intake
     if state in ("rejected", "merged", "withdrawn"):
         if state == "rejected":
@@ -235,8 +245,11 @@ def bench_case(rng, pk, submitted, now, ref):
     if state in ("assigned", "in_progress", "pending_approval"):
         case["due_at"] = case["handling_due_at"]
         return case
-    response = rng.randint(2 * 3600, 20 * 86400)
-    case["answered_at"] = min(submitted + timedelta(seconds=response), now)
+    response = rng.randint(max(2 * 3600, intake + 600), 20 * 86400)
+    if submitted + timedelta(seconds=response) > now:  # not answered yet
+        case["state"], case["due_at"] = "in_progress", case["handling_due_at"]
+        return case
+    case["answered_at"] = submitted + timedelta(seconds=response)
     case["answered_on_time"] = case["answered_at"] <= case["handling_due_at"]
     case["response_working_seconds"], case["response_calendar_seconds"] = int(response * 0.3), response
     if state == "closed":
@@ -248,7 +261,8 @@ def bench_submissions(rng, case, counters):
     """A merged case keeps no submission; one case in 25 also has a duplicate merged into it."""
     if case["state"] == "merged":
         return []
-    times = [case["submitted_at"]] + ([case["submitted_at"] + timedelta(hours=2)] if rng.random() < 0.04 else [])
+    duplicate = case["submitted_at"] + timedelta(hours=2)
+    times = [case["submitted_at"]] + ([duplicate] if rng.random() < 0.04 and duplicate <= case["updated_at"] else [])
     rows = []
     for submitted in times:
         counters["submission"] += 1
@@ -421,27 +435,48 @@ def prepare(args):
 
     from django.utils import timezone
 
+    from django.db.models import Max
+
     from metrics import store
     from workflow.models import Case, Submission
 
     ref = reference_data()
-    now = timezone.now().replace(microsecond=0)
     existing = Case.objects.count()
     if args.fresh or existing != args.cases:
         wipe()
         ref = reference_data()
-        generate(args.cases, ref, now, args.history_months)
+        generate(args.cases, ref, generation_moment(), args.history_months)
     else:
         sys.stderr.write(f"reusing {existing:,} cases already in the database\n")
+    # Every generated case was last updated at the moment the data is made as of.
+    ref["as_of"] = Case.objects.aggregate(as_of=Max("updated_at"))["as_of"]
     analyze()
     if args.fresh or args.rebuild or existing != args.cases or not store.is_built():
         started = time.monotonic()
         rows = store.rebuild()
         print(f"stored aggregates rebuilt from the raw tables: {rows:,} rows in {time.monotonic() - started:.1f} s")
         analyze()
-    print(f"{connection.vendor}: {Case.objects.count():,} cases, {Submission.objects.count():,} submissions; "
-          f"times: min and median of {args.repeat} runs after a warm-up")
+    print(f"{connection.vendor}: {Case.objects.count():,} cases, {Submission.objects.count():,} submissions, "
+          f"as of {timezone.localtime(ref['as_of']):%d/%m/%Y %H:%M}; times: min and median of {args.repeat} runs after a warm-up")
     return ref
+
+
+def generation_moment():
+    """Today at ``AS_OF_HOUR`` (local), the moment new bench data is made as of."""
+    from datetime import datetime, time as day_time
+
+    from django.utils import timezone
+
+    from workflow.working_time import LOCAL_TZ
+
+    return datetime.combine(timezone.localdate(), day_time(AS_OF_HOUR), tzinfo=LOCAL_TZ)
+
+
+def as_of(ref):
+    """The clock at the moment the data is made as of (and running from there), for the timings."""
+    import time_machine
+
+    return time_machine.travel(ref["as_of"], tick=True)
 
 
 def main():
@@ -451,7 +486,8 @@ def main():
     from django.utils import timezone
 
     ref = prepare(args)
-    filters, results = run_timings(args, ref, timezone.localdate())
+    with as_of(ref):
+        filters, results = run_timings(args, ref, timezone.localdate())
     if args.json:
         hand, mine = results["province"]["hand"][1], results["province"]["summary"][1]
         print(json.dumps({"cases": args.cases, "db": connection.vendor, "months": args.months,
