@@ -6,9 +6,10 @@
 
 The data is ``bench/metrics.py``'s (generated there, or here with the same options; reused when
 the case count matches), with the stored aggregates rebuilt when they are not built and ANALYZE
-after loading, timed as of the moment it was made (16:00 on the day it was generated). Then, for the last ``--months`` months (default 12), as the reception officer (the
-whole province) and as the supervisor of one department (its subtree), min and median of
-``--repeat`` runs each after a warm-up:
+after loading, timed as of the moment it was made (16:00 on the day it was generated). Then, for
+the last ``--months`` months (default 12), as the reception officer (the whole province) and as
+the supervisor of one department (its subtree), min and median of ``--repeat`` runs each after a
+warm-up:
   * ``dashboard``: ``GET /dashboard/?from=…&to=…`` through Django's test client (every middleware,
     the session, the template rendered): the summary tiles, the monthly trend, the ward hotspots,
     the tables per agency and per category, the overdue list, as a supervisor gets it;

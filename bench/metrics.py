@@ -432,10 +432,8 @@ def prepare(args):
     """The bench data in place (generated, or reused when the case count matches), ANALYZEd, the
     store built; returns the reference data (agencies, the two viewers)."""
     from django.db import connection
-
-    from django.utils import timezone
-
     from django.db.models import Max
+    from django.utils import timezone
 
     from metrics import store
     from workflow.models import Case, Submission
