@@ -30,7 +30,12 @@ def test_two_sweeps_running_at_once_send_a_message_once(world, settings, monkeyp
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
+    if connection.vendor == "postgresql":
+        assert sorted(results) == [0, 1]  # the row lock: the second sweep skips the message
+    # On SQLite the tests' one in-memory database is shared between threads, and a writer that
+    # meets the other's lock backs off at once instead of waiting: both sweeps may leave the
+    # message to the next one. What must hold everywhere: it is sent, and sent once.
+    outbox_sweep()
     assert len(SlowEmailBackend.sent) == 1
-    assert sorted(results) == [0, 1]
     message = OutboxMessage.objects.get(case=feedback.case)
     assert (message.status, message.attempts) == (OutboxStatus.SENT, 1)
