@@ -6,9 +6,9 @@
 
 Generates N cases and their submissions (and one staff action per case that was acted on) over
 the last ``--history-months`` (default 24) months, ids in time order as real traffic leaves them,
-straight into the tables in batches (COPY on PostgreSQL, executemany on SQLite): the bench data bypasses the workflow services (running a million cases through them
-would take hours), so states, timestamps and stored durations are drawn to look like real
-traffic. Data is kept between runs when the case count matches (``--fresh`` regenerates). Since
+straight into the tables in batches (COPY on PostgreSQL, executemany on SQLite): the bench data
+bypasses the workflow services (running a million cases through them would take hours), so
+states, timestamps and stored durations are drawn to look like real traffic. Data is kept between runs when the case count matches (``--fresh`` regenerates). Since
 the rows bypassed the workflow's bus, the stored aggregates are then rebuilt
 (``metrics.store.rebuild``, timed), and ANALYZE gives the planner its statistics.
 
@@ -261,7 +261,7 @@ def bench_submissions(rng, case, counters):
     """A merged case keeps no submission; one case in 25 also has a duplicate merged into it."""
     if case["state"] == "merged":
         return []
-    duplicate = case["submitted_at"] + timedelta(hours=2)
+    duplicate = case["submitted_at"] + timedelta(hours=2)  # never after the data's moment (its updated_at)
     times = [case["submitted_at"]] + ([duplicate] if rng.random() < 0.04 and duplicate <= case["updated_at"] else [])
     rows = []
     for submitted in times:
@@ -461,13 +461,11 @@ def prepare(args):
 
 def generation_moment():
     """Today at ``AS_OF_HOUR`` (local), the moment new bench data is made as of."""
-    from datetime import datetime, time as day_time
-
     from django.utils import timezone
 
-    from workflow.working_time import LOCAL_TZ
+    from metrics.figures import day_bounds
 
-    return datetime.combine(timezone.localdate(), day_time(AS_OF_HOUR), tzinfo=LOCAL_TZ)
+    return day_bounds(timezone.localdate())[0] + timedelta(hours=AS_OF_HOUR)
 
 
 def as_of(ref):
