@@ -41,12 +41,9 @@ def case_scope(actor, prefix=""):
 
 def case_conditions(filters, actor, prefix=""):
     """Scope plus the case-level filters (agency subtree, category, ward)."""
-    from workflow.models import Agency
-
     q = case_scope(actor, prefix)
     if filters.agency is not None:
-        subtree = Agency.objects.filter(path__startswith=filters.agency.path).values("pk")
-        q &= Q(**{f"{prefix}agency_id__in": subtree})
+        q &= Q(**{f"{prefix}agency_id__in": filters.agency.subtree().values("pk")})
     if filters.category is not None:
         q &= Q(**{f"{prefix}category": filters.category})
     if filters.ward is not None:

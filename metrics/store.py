@@ -288,7 +288,7 @@ def agency_keys(filters, actor):
         return [EVERY_AGENCY]
     agencies = figure_agencies(actor, active_only=False)
     if filters.agency is not None:
-        agencies = agencies.filter(path__startswith=filters.agency.path)
+        agencies = agencies.filter(pk__in=filters.agency.subtree().values("pk"))
     return list(agencies.values_list("pk", flat=True))
 
 

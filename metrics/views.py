@@ -98,9 +98,13 @@ def dashboard(request):
 
 
 def _inbox_query(filters):
-    """The inbox's filters for the dashboard's (``workflow`` reads ``from``, ``to``, ``category``,
-    ``ward``; a place adds ``bbox``): every case of the period, whatever its queue."""
+    """The inbox's filters for the dashboard's (``workflow`` reads ``from``, ``to``, ``agency``
+    with its subtree, ``category``, ``ward``; a place adds ``bbox``): every case of the period,
+    whatever its queue. The inbox has no channel or device filter, so a link filtered by one
+    shows every channel's or device's cases of that place."""
     params = {"queue": "all", "from": filters.date_from.isoformat(), "to": filters.date_to.isoformat()}
+    if filters.agency is not None:
+        params["agency"] = filters.agency.code
     if filters.category is not None:
         params["category"] = filters.category.code
     if filters.ward is not None:

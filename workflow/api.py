@@ -104,7 +104,7 @@ class CaseFilterSerializer(serializers.Serializer):
     ward = serializers.CharField(required=False, help_text="ward code")
     bbox = BboxField(required=False, source="area",
                      help_text="minlon,minlat,maxlon,maxlat: cases whose place (first located submission) is inside")
-    agency = serializers.CharField(required=False, help_text="agency code")
+    agency = serializers.CharField(required=False, help_text="agency code: the agency and every agency under it")
     category = serializers.CharField(required=False, help_text="category code")
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
     q = serializers.CharField(required=False, max_length=200, help_text="tracking code or words")

@@ -82,8 +82,9 @@ def case_list(*, actor, state=None, agency=None, category=None, overdue=None, q=
               ward=None, area=None, submitted_from=None, submitted_to=None, now=None) -> QuerySet:
     """The cases the actor may see, filtered; most urgent first (nearest deadline, then oldest).
 
-    ``agency``, ``category`` and ``ward`` are codes; ``overdue`` True keeps open cases past their
-    current deadline, False the others; ``queue`` is one of ``QUEUES``; ``area`` (``core.geo.Bounds``)
+    ``agency``, ``category`` and ``ward`` are codes, an agency with its whole subtree (as the
+    dashboard counts it, so its links land on the cases it counted); ``overdue`` True keeps open
+    cases past their current deadline, False the others; ``queue`` is one of ``QUEUES``; ``area`` (``core.geo.Bounds``)
     keeps the cases whose place (``placing_submissions``) lies in it; ``submitted_from`` and
     ``submitted_to`` are calendar days in Vietnam, both included (the dashboard's period).
     """
@@ -92,7 +93,7 @@ def case_list(*, actor, state=None, agency=None, category=None, overdue=None, q=
     if state:
         cases = cases.filter(state=state)
     if agency:
-        cases = cases.filter(agency__code=agency)
+        cases = cases.filter(agency__in=Agency.objects.subtree_of(agency))
     if category:
         cases = cases.filter(category__code=category)
     if ward:

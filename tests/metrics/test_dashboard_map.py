@@ -7,7 +7,7 @@ points at (a ward, a cell) opens the inbox on exactly the cases it counted there
 import pytest
 import time_machine
 
-from tests.factories import PASSWORD, WardFactory
+from tests.factories import PASSWORD, AgencyFactory, WardFactory
 from tests.metrics.conftest import local
 from workflow.models import Case
 
@@ -111,6 +111,36 @@ def test_the_ward_hotspots_link_to_the_inbox_filtered_to_the_ward_and_period(cli
         assert f"/staff/cases/{case.pk}/" in inbox
     for case in Case.objects.exclude(ward__code="9101"):
         assert f"/staff/cases/{case.pk}/" not in inbox
+
+
+def test_a_dashboard_filtered_by_an_agency_links_to_the_inbox_of_that_agency_and_its_units(client, world, placed,
+                                                                                         steps):
+    """The dashboard counts an agency with its whole subtree; its links keep the agency, and the
+    inbox reads it the same way, so a unit's case is on both sides and another department's on neither."""
+    unit = AgencyFactory(code="so-xd-phong-ht", name_vi="Phòng Hạ tầng", parent=world.department)
+    in_unit = steps.submit("2026-03-02 08:30", ward=world.ward)
+    steps.route(in_unit, "2026-03-02 09:00", agency=unit)
+    client = signed_in(client, world.province_supervisor)
+    with time_machine.travel(local(LATER), tick=False):
+        page = client.get("/dashboard/", {**MARCH, "agency": world.department.code}).content.decode()
+        link = "/staff/?queue=all&amp;from=2026-03-01&amp;to=2026-03-31&amp;agency=so-xd&amp;ward=9001"
+        assert link in page
+        inbox = client.get(link.replace("&amp;", "&")).content.decode()
+    shown = {case.pk for case in Case.objects.all() if f"/staff/cases/{case.pk}/" in inbox}
+    expected = set(Case.objects.filter(ward=world.ward, agency__in=[world.department, unit])
+                   .values_list("pk", flat=True))
+    assert in_unit.case_id in expected and placed["other_agency"].case_id not in expected
+    assert shown == expected
+
+
+def test_the_staff_api_filters_by_an_agency_with_its_units(client, world, placed, steps):
+    unit = AgencyFactory(code="so-xd-phong-ht", name_vi="Phòng Hạ tầng", parent=world.department)
+    steps.route(steps.submit("2026-03-02 08:30", ward=world.ward), "2026-03-02 09:00", agency=unit)
+    client = signed_in(client, world.province_supervisor)
+    assert client.get("/api/v1/cases/", {"agency": unit.code}).json()["count"] == 1
+    assert client.get("/api/v1/cases/", {"agency": world.department.code}).json()["count"] == 5
+    assert client.get("/api/v1/cases/", {"agency": world.other.code}).json()["count"] == 1
+    assert client.get("/api/v1/cases/", {"agency": "khong-co"}).json()["count"] == 0
 
 
 def test_the_map_needs_a_member_of_staff_and_checks_its_box(client, world, placed):

@@ -14,6 +14,14 @@ class AgencyKind(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
+class AgencyQuerySet(models.QuerySet):
+    def subtree_of(self, code):
+        """The agency with this code and every agency under it, as one subquery (none for an
+        unknown code): what "an agency" means wherever cases are filtered by one."""
+        root_path = Agency.objects.filter(code=code).values("path")[:1]
+        return self.filter(path__startswith=models.Subquery(root_path))
+
+
 class Agency(BilingualName):
     """An agency in the province's tree; ``path`` ("/1/4/") makes subtree queries one LIKE."""
 
@@ -26,6 +34,8 @@ class Agency(BilingualName):
                              verbose_name=_("phường/xã phụ trách"))
     requires_approval = models.BooleanField(_("trả lời cần lãnh đạo duyệt"), default=False)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    objects = AgencyQuerySet.as_manager()
 
     class Meta:
         ordering = ["path"]
