@@ -18,6 +18,7 @@ from core.geo import MAX_FEATURES, MIN_CELLS
 from core.models import Category, Kind, Ward
 from workflow.models import OFFICER_CHANNELS, Channel
 from workflow.models import Rating
+from workflow.transitions import MESSAGE_MAX_LENGTH
 
 
 class CategorySelect(forms.Select):
@@ -158,7 +159,8 @@ class OfficerEntryForm(SubmissionForm):
 
 
 class ProvideInfoForm(CitizenForm):
-    message = forms.CharField(label=_("Thông tin bổ sung"), widget=forms.Textarea(attrs={"rows": 4}))
+    message = forms.CharField(label=_("Thông tin bổ sung"), max_length=MESSAGE_MAX_LENGTH,
+                              widget=forms.Textarea(attrs={"rows": 4}))
     photos = forms.FileField(label=_("Ảnh bổ sung (không bắt buộc)"), required=False,
                              widget=MultipleFileInput(attrs={"accept": "image/*"}))
 
@@ -173,7 +175,7 @@ class WithdrawForm(CitizenForm):
 class RateForm(CitizenForm):
     rating = forms.ChoiceField(label=_("Bạn đánh giá kết quả trả lời thế nào?"), choices=Rating.choices,
                                widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Góp ý (không bắt buộc)"), required=False,
+    comment = forms.CharField(label=_("Góp ý (không bắt buộc)"), required=False, max_length=MESSAGE_MAX_LENGTH,
                               widget=forms.Textarea(attrs={"rows": 3}))
 
 

@@ -358,7 +358,8 @@ def officer_entry(request):
     unknown (``services.api_submission_origin`` states the rule for the API; here the same holds).
     """
     if not request.actor.is_reception:
-        return render(request, "workflow/forbidden.html", status=403)
+        reason = _("Chỉ cán bộ tiếp nhận nhập phản ánh nhận qua điện thoại hoặc tại quầy.")
+        return render(request, "workflow/forbidden.html", {"reason": reason}, status=403)
     if request.method == "GET":
         return _officer_entry_page(request, OfficerEntryForm())
     form = OfficerEntryForm(data=request.POST, files=request.FILES)

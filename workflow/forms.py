@@ -45,7 +45,8 @@ def _field_for(spec):
     if spec.kind == "int":
         return forms.IntegerField(label=spec.label, required=spec.required, min_value=1)
     if spec.kind == "textarea":
-        return forms.CharField(label=spec.label, required=spec.required, widget=forms.Textarea(attrs={"rows": 4}))
+        return forms.CharField(label=spec.label, required=spec.required, max_length=spec.max_length,
+                               widget=forms.Textarea(attrs={"rows": 4}))
     if spec.kind == "case":
         return forms.CharField(label=spec.label, required=spec.required, max_length=40,
                                help_text=_("Số hồ sơ hoặc mã theo dõi, ví dụ 125 hoặc BN-2611-0042-K7."))

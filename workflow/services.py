@@ -107,6 +107,9 @@ def _announce(case, event):
 
 def run_transition(*, case_id, actor, name, apply, message="", data=None, now=None):
     """Lock, check, apply ``apply(case, now)``, save, log and announce one transition."""
+    field = transitions.text_field(name)
+    check_text_length(message, field=field.name if field else "message",
+                      limit=field.max_length if field else transitions.MESSAGE_MAX_LENGTH)
     now = now or timezone.now()
     try:
         with clock.at(now), transaction.atomic():
@@ -137,6 +140,14 @@ def _record_step_times(case, from_state, now):
     if case.state in (State.ANSWERED, State.REJECTED) and from_state != case.state:
         case.response_working_seconds = deadlines.working_seconds_between(case.submitted_at, now)
         case.response_calendar_seconds = int((now - case.submitted_at).total_seconds())
+
+
+def check_text_length(text, *, field, limit=transitions.MESSAGE_MAX_LENGTH):
+    """Refuse a free text longer than ``limit`` characters, naming the field it was typed in."""
+    if text and len(text) > limit:
+        raise ValidationFailed(fields={field: [
+            _("Tối đa %(limit)s ký tự; nội dung đang có %(length)s ký tự.") % {"limit": f"{limit:,}".replace(",", "."),
+                                                                            "length": f"{len(text):,}".replace(",", ".")}]})
 
 
 def _require(value, field, message):
@@ -368,6 +379,7 @@ def case_rate(*, case, actor, rating, comment="", now=None):
 
     if rating not in Rating.values:
         raise ValidationFailed(fields={"rating": [_("Chọn: hài lòng, chấp nhận được hoặc không hài lòng.")]})
+    check_text_length(comment, field="comment")
     if case.state != State.ANSWERED:
         raise Conflict(_("Chỉ đánh giá được hồ sơ đã có trả lời."), code="illegal_transition")
     now = now or timezone.now()

@@ -31,6 +31,12 @@ CITIZEN, AGENCY, RECEPTION, SUPERVISORS = "citizen", "agency", "reception", "sup
 ALWAYS, WITH_CONSENT = "always", "with_consent"
 
 
+# The longest free text a step takes: a message, a reason or a citizen's comment as long as a
+# submission's description may be; an answer longer, since it may quote the rules it applies.
+MESSAGE_MAX_LENGTH = 4000
+ANSWER_MAX_LENGTH = 10_000
+
+
 @dataclass(frozen=True)
 class Field:
     """One input of a transition. ``kind``: text, textarea, agency (code), case (number), int, choice."""
@@ -40,6 +46,7 @@ class Field:
     kind: str = "text"
     required: bool = True
     choices: tuple = ()
+    max_length: int = MESSAGE_MAX_LENGTH  # of a textarea
 
 
 # Conditions of notices: each reads what happened (a ``CaseEvent``, or for reminders anything
@@ -133,7 +140,8 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
                notices=(Notice(CITIZEN, "routed"), Notice(AGENCY, "assigned"))),
     Transition("accept", gettext_lazy("Nhận xử lý"), gettext_lazy("Cơ quan đã nhận xử lý")),
     Transition("answer", gettext_lazy("Trả lời"), gettext_lazy("Đã trả lời"), method="answer_case",
-               fields=(Field("answer", gettext_lazy("Nội dung trả lời"), "textarea"),), takes_photos=True,
+               fields=(Field("answer", gettext_lazy("Nội dung trả lời"), "textarea",
+                                     max_length=ANSWER_MAX_LENGTH),), takes_photos=True,
                message_to_public=ALWAYS,
                notices=(Notice(CITIZEN, "answered", published), Notice(SUPERVISORS, "approval_needed", awaits_approval))),
     Transition("approve", gettext_lazy("Duyệt trả lời"), gettext_lazy("Đã trả lời"),
@@ -191,6 +199,12 @@ EVENTS: dict[str, Event] = {**TRANSITIONS, SUBMIT.name: SUBMIT, MERGE_IN.name: M
 def get(name: str) -> Transition | None:
     """The transition declared under this contract name, or None."""
     return TRANSITIONS.get(name)
+
+
+def text_field(name: str) -> Field | None:
+    """The field a transition's free text (its event's message) is typed in, or None."""
+    declared = TRANSITIONS.get(name)
+    return next((field for field in declared.fields if field.kind == "textarea"), None) if declared else None
 
 
 def names() -> list[str]:

@@ -146,6 +146,28 @@ def test_officer_accepts_a_case_on_a_phone(assigned_lamp, server, phone):
     assert_accessible(phone)
 
 
+def test_a_pasted_link_without_spaces_stays_within_a_phones_screen(world, server, phone):
+    """A title or a message with a word longer than the screen (a pasted link) wraps: the inbox,
+    the case page and the citizen's private page keep the phone's width and their links tappable."""
+    link = "https://example.vn/?tin=" + "duongngapnuockeodai" * 10
+    submission = make_submission(category=world.category, ward=world.ward, title=link[:200], key="khoa-dai-0001",
+                                 description=f"Xem {link}", contact_email="an@example.vn")
+    case = services.case_request_info(case=submission.case, actor=staff_actor(world.receptionist),
+                                      message=f"Vui lòng gửi ảnh rõ hơn. {link}{link}")
+    log_in(phone, server.url, "tiepnhan")
+    for address in ("/staff/?queue=all", f"/staff/cases/{case.pk}/"):
+        phone.goto(server.url + address)
+        assert fits_the_screen(phone), address
+    phone.goto(f"{server.url}/staff/?queue=all")
+    phone.click(f'#case-list [data-case-id="{case.pk}"] .c-title a')  # tappable, not covered by a stretched card
+    phone.wait_for_url(f"{server.url}/staff/cases/{case.pk}/")
+    phone.goto(f"{server.url}/theo-doi/{submission.tracking_code}/?key=khoa-dai-0001")
+    assert phone.get_by_text("Vui lòng gửi ảnh rõ hơn.").first.is_visible()
+    assert fits_the_screen(phone)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(SCREENSHOTS / "private-page-long-link.png"), full_page=True)
+
+
 def test_inbox_and_case_page_on_a_desktop(lamp, server, desktop):
     log_in(desktop, server.url, "tiepnhan")
     desktop.goto(f"{server.url}/staff/?queue=all")

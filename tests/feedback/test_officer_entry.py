@@ -69,9 +69,13 @@ def test_reception_sees_the_page_linked_from_the_inbox(client, world):
 def test_only_reception_may_use_the_page(client, world, who):
     client = signed_in(client, getattr(world, who))
     assert f'href="{PAGE}"' not in client.get("/staff/").content.decode()
-    assert client.get(PAGE).status_code == 403
+    refused = client.get(PAGE)
+    assert refused.status_code == 403
     assert client.post(PAGE, phoned_in(world)).status_code == 403
     assert_nothing_created()
+    if who != "nobody":  # a member of staff is told which role the page needs, not that they have none
+        text = refused.content.decode()
+        assert "Chỉ cán bộ tiếp nhận" in text and "chưa thuộc cơ quan nào" not in text
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(client, world):

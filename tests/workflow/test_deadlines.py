@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from core.errors import Conflict
+from core.errors import Conflict, ValidationFailed
 from tests.workflow.builders import act, at, case_in, new_case, reload  # noqa: F401
 from workflow import deadlines, selectors, services
 from workflow.actors import citizen_actor
@@ -262,3 +262,13 @@ def test_close_expired_cases_with_nothing_to_close_closes_nothing(world):
     with travel(at(10, 10)):
         call_command("close_expired_cases", stdout=out)
     assert "Closed 0" in out.getvalue()
+
+
+def test_a_rating_comment_over_the_limit_is_refused_by_its_field_and_the_case_stays_answered(world):
+    case = answered_on_monday(world)
+    citizen = citizen_actor(case.pk, device_class="mobile")
+    with travel(at(10, 9)):
+        with pytest.raises(ValidationFailed) as refused:
+            services.case_rate(case=case, actor=citizen, rating="satisfied", comment="x" * 4001)
+    assert set(refused.value.fields) == {"comment"}
+    assert reload(case).state == State.ANSWERED and not reload(case).rating

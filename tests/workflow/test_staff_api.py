@@ -331,6 +331,24 @@ def test_return_without_a_reason_is_400_naming_the_field(world):
     assert reload(case).state == State.ASSIGNED
 
 
+@pytest.mark.parametrize("name, field, state, limit", [
+    ("request_info", "message", State.IN_PROGRESS, 4000),
+    ("return", "reason", State.ASSIGNED, 4000),
+    ("answer", "answer", State.IN_PROGRESS, 10_000),
+])
+def test_a_text_over_its_limit_is_400_naming_the_field_and_changes_nothing(world, name, field, state, limit):
+    """A pasted page of text cannot become a message the citizen's phone must render: the step's
+    declared limit (an answer's longer than a message's) holds whoever sends it."""
+    case = case_in(world, state)
+    client = client_for(world.officer)
+    response = client.post(transition_url(case, name), {field: "x" * (limit + 1)}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["fields"]) == {field}
+    assert f"{limit:,}".replace(",", ".") in response.json()["fields"][field][0]
+    assert reload(case).state == state and not CaseEvent.objects.filter(case=case, transition=name).exists()
+    assert client.post(transition_url(case, name), {field: "x" * limit}, format="json").status_code == 200
+
+
 def test_returning_officer_gets_the_case_back_even_though_it_leaves_their_agency(world):
     case = case_in(world, State.ASSIGNED)
     response = client_for(world.officer).post(transition_url(case, "return"), {"reason": "Không thuộc sở"},
