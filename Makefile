@@ -42,6 +42,8 @@ axe-if-npm:
 # pair generated once into the git-ignored var/ unless PAKN_VAPID_PRIVATE_KEY is set.
 run: export DJANGO_DEBUG ?= 1
 run: export PAKN_VAPID_KEY_FILE ?= $(CURDIR)/var/vapid-private.pem
+# Links in emails and pushes point at the address the demo is served on.
+run: export PAKN_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: $(STAMP)
 	$(BIN)/python manage.py generate_vapid_keys --if-missing
 	$(BIN)/python manage.py migrate --noinput
