@@ -73,14 +73,23 @@ def surviving_case(submission):
 
 
 def _timeline(submission, case, *, with_messages):
-    """The public steps: the submission itself, then the case's public events (no one's name)."""
+    """The public steps: the submission itself, then the public events (no one's name) of the case
+    it follows and of the cases it followed before a merge handed it on (the merge included)."""
     entries = [{"at": _local(submission.submitted_at), "transition": "submit",
                 "label": str(transitions.public_label("submit")), "agency": None, "message": None}]
-    events = (public_events().filter(case=case).exclude(transition="submit")
+    followed = [case.pk, *_cases_followed_before(submission, case)]
+    events = (public_events().filter(case__in=followed).exclude(transition="submit")
               .select_related("agency").order_by("created_at", "pk"))
     for event in events:
         entries.append(_timeline_entry(event, with_messages=with_messages))
     return entries
+
+
+def _cases_followed_before(submission, case):
+    """The duplicates merged into ``case`` whose merge handed on this submission (a merge's event
+    names the submissions it moved; every case merged into ``case`` points at it)."""
+    merges = CaseEvent.objects.filter(transition="merge", case__merged_into=case).values_list("case_id", "data")
+    return [case_id for case_id, data in merges if submission.pk in (data or {}).get("submissions", ())]
 
 
 def _shows_message(event, *, draft, with_messages):

@@ -21,6 +21,7 @@ CITIZEN_TEXTS = {
     "answered": (_("Phản ánh %(code)s đã có trả lời"), _("Chạm để xem trả lời và đánh giá.")),
     "rejected": (_("Phản ánh %(code)s không được tiếp nhận"), _("Chạm để xem lý do.")),
     "reopened": (_("Phản ánh %(code)s được xử lý lại"), _("Chạm để theo dõi.")),
+    "merged": (_("Phản ánh %(code)s được gộp với phản ánh trùng"), _("Kết quả xử lý chung sẽ báo cho bạn. Chạm để xem.")),
 }
 CITIZEN_FALLBACK = (_("Phản ánh %(code)s có cập nhật mới"), _("Chạm để xem."))
 

@@ -3,7 +3,7 @@ from django.db.models import Q
 
 from notifications.models import Notification, PushSubscription
 from notifications.rules import AGENCY, RECEPTION, SUPERVISORS
-from workflow.models import Agency, Membership, Role
+from workflow.models import Agency, Membership, Role, Submission
 
 
 def _ancestor_paths(path):
@@ -39,14 +39,18 @@ def staff_user_ids(*, agency, audience):
     return set(members.filter(user__is_active=True).values_list("user_id", flat=True))
 
 
-def citizen_recipients(case):
-    """Submissions of the case whose submitter can be reached: one who left a contact and did not
-    ask to stay anonymous, or one whose browser follows it by push (an anonymous submitter too:
-    a push tells no one who they are)."""
+def citizen_recipients(case, *, submission_ids=None):
+    """Submissions of the case (or those ``submission_ids`` names: the ones a merge handed on to
+    another case) whose submitter can be reached: one who left a contact and did not ask to stay
+    anonymous, or one whose browser follows it by push (an anonymous submitter too: a push tells
+    no one who they are)."""
+    submissions = (case.submissions.all() if submission_ids is None
+                   else Submission.objects.filter(pk__in=list(submission_ids)))
     contact = Q(anonymous=False) & (~Q(contact_email="") | ~Q(contact_phone=""))
-    followed = Q(pk__in=PushSubscription.objects.filter(submission__case=case).values("submission_id"))
+    followed = Q(pk__in=PushSubscription.objects.filter(submission__in=submissions.values("pk"))
+                 .values("submission_id"))
     return list(
-        case.submissions.filter(contact | followed)
+        submissions.filter(contact | followed)
         .only("pk", "tracking_code", "private_key_sealed", "contact_email", "contact_phone", "language", "case_id",
               "anonymous", "notify_email", "notify_sms")
     )

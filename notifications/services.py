@@ -213,7 +213,9 @@ def _write_citizen_messages(case, rules, *, key, event=None):
     kinds = [rule.kind for rule in rules if rule.audience == CITIZEN]
     if not kinds:
         return
-    recipients = citizen_recipients(case)
+    # A merge tells the senders it handed on, who no longer follow the merged case.
+    handed_on = event.data.get("submissions") if event is not None and event.transition == "merge" else None
+    recipients = citizen_recipients(case, submission_ids=handed_on)
     browsers = push_subscriptions_of_submissions([submission.pk for submission in recipients])
     messages = [m for submission in recipients for kind in kinds
                 for m in _citizen_messages(submission, case, kind, key=f"{key}:{kind}", event=event,

@@ -228,11 +228,15 @@ def case_merge(*, case, actor, into, now=None):
     if into is None or into.pk == case.pk:
         raise ValidationFailed(fields={"into": [_("Chọn một hồ sơ khác để gộp vào.")]})
     _ensure_can_absorb(into)
+    data = {"into": into.pk}
 
     def apply(c, now):
         target = _lock(into.pk)
         _ensure_can_absorb(target)
         c.merge(into=target, now=now)
+        # The merge's event names the submissions it hands on: their senders are told, and their
+        # pages keep the steps they followed before (``feedback.selectors``).
+        data["submissions"] = sorted(c.submissions.values_list("pk", flat=True))
         c.submissions.update(case=target)
         Case.objects.filter(merged_into=c).update(merged_into=target)
         # The surviving case changed too (new submitters follow it): its version, log and watchers.
@@ -240,7 +244,7 @@ def case_merge(*, case, actor, into, now=None):
         event = _write_event(target, name=transitions.MERGE_IN.name, from_state=target.state, actor=actor, now=now,
                              message="", data={"merged": c.pk})
         _announce(target, event)
-    return run_transition(case_id=case.pk, actor=actor, name="merge", apply=apply, data={"into": into.pk}, now=now)
+    return run_transition(case_id=case.pk, actor=actor, name="merge", apply=apply, data=data, now=now)
 
 
 def _ensure_can_absorb(case):

@@ -170,7 +170,8 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
                notices=(Notice(RECEPTION, "returned"),)),
     Transition("merge", gettext_lazy("Gộp vào hồ sơ khác"), gettext_lazy("Đã gộp với phản ánh trùng"),
                fields=(Field("into", gettext_lazy("Gộp vào hồ sơ số"), "case"),), secondary=True,
-               confirmation=gettext_lazy("Gộp hồ sơ này vào hồ sơ khác?")),
+               confirmation=gettext_lazy("Gộp hồ sơ này vào hồ sơ khác?"),
+               notices=(Notice(CITIZEN, "merged"),)),  # the senders it hands on (the event names them)
     Transition("reject", gettext_lazy("Từ chối"), gettext_lazy("Từ chối tiếp nhận"),
                fields=(Field("reason_code", gettext_lazy("Lý do từ chối"), "choice", choices=tuple(RejectReason.choices)),
                        _message(label=gettext_lazy("Lời nhắn gửi người dân"))),

@@ -184,6 +184,11 @@ def test_a_merged_submission_follows_the_surviving_case(client, world, media):
     assert body["tracking_code"] == duplicate.tracking_code
     assert body["status"] == "assigned"
     assert body["timeline"][-1]["transition"] == "route"
+    # Its page says it was merged, between its own sending and the survivor's later steps.
+    assert [step["transition"] for step in body["timeline"]] == ["submit", "merge", "route"]
+    assert body["timeline"][1]["label"] == "Đã gộp với phản ánh trùng"
+    # The survivor's own sender was not merged anywhere: no such step on their page.
+    assert "merge" not in [step["transition"] for step in public_json(client, survivor.tracking_code)[0]["timeline"]]
 
 
 # --- the submitter's own view ----------------------------------------------------------------------

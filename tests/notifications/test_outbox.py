@@ -13,7 +13,7 @@ from notifications.sms import fit_sms, fold_to_ascii
 from tests.factories import make_submission
 from tests.notifications.backends import FlakyEmailBackend
 from workflow.actors import staff_actor
-from workflow.services import case_answer, case_reject, case_request_info, case_route
+from workflow.services import case_answer, case_merge, case_reject, case_request_info, case_route
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +70,25 @@ def test_every_submitter_of_a_merged_case_hears_the_answer_but_an_anonymous_one_
         case_answer(case=first.case, actor=officer, answer="Đã thay bóng đèn.")
     assert sorted(m.to[0] for m in mail.outbox) == ["hai@example.vn", "mot@example.vn"]
     assert all("Đã thay bóng đèn." in m.body for m in mail.outbox)
+
+
+def test_the_senders_a_merge_hands_on_are_told_and_the_survivors_are_not(world, django_capture_on_commit_callbacks):
+    survivor = make_submission(category=world.category, contact_email="som@example.vn")
+    duplicate = make_submission(category=world.category, title="Đèn đường tắt", contact_email="sau@example.vn")
+    joined_earlier = make_submission(category=world.category, case=duplicate.case, language="en",
+                                     contact_email="visitor@example.com")
+    make_submission(category=world.category, case=duplicate.case, contact_email="an@example.vn", anonymous=True)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        case_merge(case=duplicate.case, actor=staff_actor(world.receptionist), into=survivor.case)
+    told = {m.to[0]: m for m in mail.outbox}
+    assert set(told) == {"sau@example.vn", "visitor@example.com"}
+    assert told["sau@example.vn"].subject == f"Phản ánh {duplicate.tracking_code} được gộp với phản ánh trùng"
+    assert "“Đèn đường tắt”" in told["sau@example.vn"].body
+    assert told["visitor@example.com"].subject == (
+        f"Feedback {joined_earlier.tracking_code} has been joined with the same report")
+    # Whoever follows the survivor hears of it when it is answered, with everyone now on it.
+    assert OutboxMessage.objects.filter(kind="merged").count() == 2
 
 
 def test_a_change_that_rolls_back_leaves_no_message_and_no_notification(world):
