@@ -186,11 +186,14 @@ def _photos(submission, build_uri):
     return [photo_links(photo, public=public, build_uri=build_uri) for photo in submission.photos.all()]
 
 
-def _answer(case, build_uri):
+def _answer(case, build_uri, *, sender_consented, for_the_sender=False):
+    """The published answer; its photos for the public only where they are public, for the sender
+    (``for_the_sender``) always, through signed links when they are not."""
     if not case.answer_published:
         return None
-    public = answer_photos_are_public(case)
-    photos = [photo_links(p, public=public, build_uri=build_uri) for p in case.result_photos.order_by("created_at", "pk")]
+    public = answer_photos_are_public(case, consenting_sender_known=sender_consented)
+    shown = case.result_photos.order_by("created_at", "pk") if public or for_the_sender else ()
+    photos = [photo_links(p, public=public, build_uri=build_uri) for p in shown]
     return {"text": case.answer, "answered_at": _local(case.answered_at),
             "agency": case.agency.name if case.agency_id else None, "photos": photos}
 
@@ -231,7 +234,7 @@ def public_case(submission, *, build_uri=None) -> dict:
         "submitted_at": _local(submission.submitted_at),
         "photos": _photos(submission, build_uri) if consent else [],
         "timeline": _timeline(submission, case, with_messages=consent),
-        "answer": _answer(case, build_uri),
+        "answer": _answer(case, build_uri, sender_consented=consent),
         "rejection": _rejection(case, with_message=consent),
         "due_at": _local(case.due_at) if case.state in OPEN_STATES else None,
     }
@@ -267,6 +270,7 @@ def private_case(submission, *, build_uri=None) -> dict:
         "anonymous": submission.anonymous,
         "publish_consent": submission.publish_consent,
         "timeline": _timeline(submission, case, with_messages=True),
+        "answer": _answer(case, build_uri, sender_consented=submission.publish_consent, for_the_sender=True),
         "rejection": _rejection(case, with_message=True),
         "rating": case.rating or None,
         "version": case.version,

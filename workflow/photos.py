@@ -2,8 +2,10 @@
 
 The rule (PRODUCT.md, Nghị định 13/2023): a submission's photos are public only when its sender
 consented to publish; an answer's photos only once the answer is published (answered or closed,
-not a draft waiting for approval, not an answer reopened); every other photo is private, shown only
-to staff who may see the case and to the submitter through the private key.
+not a draft waiting for approval, not an answer reopened) and only where a sender of the case
+consented (a photo of the result shows the place, which a sender who did not consent keeps from
+the public); every other photo is private, shown only to staff who may see the case and to the
+submitter through the private key.
 
 Every place that links to a photo or decides who may fetch one asks here: the public and private
 views (``feedback.selectors``), the visibility kept on each object in a bucket (``sync_*`` below,
@@ -26,9 +28,13 @@ def submission_photos_are_public(submission) -> bool:
     return bool(submission.publish_consent)
 
 
-def answer_photos_are_public(case) -> bool:
-    """An answer's photos are public once the answer is (and only while it stays) published."""
-    return case.answer_published
+def answer_photos_are_public(case, *, consenting_sender_known=False) -> bool:
+    """An answer's photos are public once the answer is (and only while it stays) published, on a
+    case one of whose senders consented to publish (``consenting_sender_known``: the caller holds
+    one, which saves the query)."""
+    if not case.answer_published:
+        return False
+    return consenting_sender_known or case.submissions.filter(publish_consent=True).exists()
 
 
 def photo_is_public(photo) -> bool:
@@ -92,8 +98,9 @@ def sync_answer_photo_visibility(case) -> int:
     return set_visibility(names, public=answer_photos_are_public(case)) if names else 0
 
 
-# The transitions after which an answer's photos may change from private to public or back.
-ANSWER_VISIBILITY_TRANSITIONS = ("answer", "approve", "reopen")
+# The steps after which an answer's photos may change from private to public or back (a merge
+# into an answered case may bring the first sender who consented).
+ANSWER_VISIBILITY_TRANSITIONS = ("answer", "approve", "reopen", "merge_in")
 
 
 def on_case_changed_sync_answer_photos(sender, case, event, **kwargs):

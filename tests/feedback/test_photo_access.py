@@ -1,6 +1,7 @@
 """Photos are served as PRODUCT.md says: public ones to anyone; a submission's photos without publish
 consent, and an answer's photos before the answer is out, only to staff who may see the case and to
 the submitter through their private page; 404 to anyone else, as if the file did not exist."""
+import json
 import io
 import re
 from datetime import timedelta
@@ -132,7 +133,7 @@ def test_a_link_opens_only_the_file_it_was_made_for(client, private, world, medi
 
 
 def test_an_answers_photos_are_private_until_the_answer_is_published(client, world, media):
-    case = case_in(world, State.IN_PROGRESS)
+    case = case_in(world, State.IN_PROGRESS, publish_consent=True)
     world.department.requires_approval = True
     world.department.save()
     case = services.case_answer(case=case, actor=staff_actor(world.officer), answer="Đã sửa.", photos=[jpeg()])
@@ -143,6 +144,22 @@ def test_an_answers_photos_are_private_until_the_answer_is_published(client, wor
     assert fetch(client, url(photo.image.name))[0] == 200
     services.case_approve(case=case, actor=staff_actor(world.supervisor))
     client.logout()
+    assert fetch(client, url(photo.image.name))[0] == 200
+
+
+def test_a_published_answers_photos_stay_private_when_no_sender_consented_to_publish(client, world, media):
+    """A photo of the result shows the place, which a sender who did not consent keeps from the
+    public: the public page shows the answer's words and no photo; the file is 404 to strangers."""
+    case = case_in(world, State.IN_PROGRESS)  # its sender did not consent
+    case = services.case_answer(case=case, actor=staff_actor(world.officer), answer="Đã sửa.", photos=[jpeg()])
+    photo = case.result_photos.get()
+    assert case.state == State.ANSWERED
+    assert fetch(client, url(photo.image.name))[0] == 404
+    public = client.get(f"/api/v1/feedback/{case.submissions.get().tracking_code}/").json()
+    assert public["answer"]["text"] == "Đã sửa." and photo.image.name not in json.dumps(public)
+    # A sender who consents joins by a merge: from then on the photos are public.
+    consenting = case_in(world, State.SUBMITTED, publish_consent=True)
+    services.case_merge(case=consenting, actor=staff_actor(world.receptionist), into=case)
     assert fetch(client, url(photo.image.name))[0] == 200
 
 

@@ -111,7 +111,7 @@ def test_answer_photos_turn_public_when_the_answer_is_published_and_private_agai
         world, s3, bucket):
     world.department.requires_approval = True
     world.department.save()
-    case = case_in(world, State.IN_PROGRESS)
+    case = case_in(world, State.IN_PROGRESS, publish_consent=True)
     services.case_answer(case=case, actor=act(world.officer), answer="Đã thay bóng đèn.", photos=[answer_photo()])
     keys = s3.keys(bucket)
     assert len(keys) == 2 and not any(s3.is_public(bucket, key) for key in keys)  # a draft
