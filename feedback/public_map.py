@@ -1,7 +1,7 @@
 """The public map: where the cases the public may see were reported, counted in the database.
 
 What it shows is the public listing's rule (``selectors.publicly_listed``: publish consent, case
-open or answered) for submissions that have a position, each at its PUBLIC position
+open or answered, one entry per case) for submissions that have a position, each at its PUBLIC position
 (``selectors.public_position``: an anonymous sender's rounded to about 100 m), so the map never
 tells more than the public case page does.
 
@@ -46,8 +46,7 @@ class MapFilter(LocalDays):
 
 def mapped_submissions(filters: MapFilter):
     """The publicly listed submissions that have a position and match the filters."""
-    rows = publicly_listed().filter(latitude__isnull=False, longitude__isnull=False,
-                                    submitted_at__gte=filters.start, submitted_at__lt=filters.end)
+    rows = publicly_listed(located=True).filter(submitted_at__gte=filters.start, submitted_at__lt=filters.end)
     if filters.category is not None:
         rows = rows.filter(category=filters.category)
     if filters.status:

@@ -19,7 +19,7 @@ from core.geo import MAX_FEATURES, Bounds, grid_for
 from feedback.selectors import public_position, public_position_sql
 from tests.factories import CategoryFactory, make_submission
 from tests.workflow.builders import act
-from workflow import services
+from workflow import services, signals
 from workflow.actors import citizen_actor
 from workflow.models import Case, Submission
 
@@ -83,6 +83,25 @@ def test_it_shows_consenting_open_and_answered_cases_with_a_position_and_nothing
     wanted = {cases[name].tracking_code for name in ("open", "answered", "anonymous")}
     assert codes(body) == wanted
     assert body["total"] == 3
+
+
+def test_duplicates_merged_into_one_case_are_one_point_and_one_entry(client, world, cases):
+    """A point per case (the contract): the case is placed by its first consenting sender with a
+    position; the home page and the map's list show it once too."""
+    unplaced_first = make_submission(category=world.category, publish_consent=True, **CONTACT)
+    survivor = unplaced_first.case
+    for lat in (21.1950, 21.1952):
+        duplicate = located(world, lat, 106.0850)
+        services.case_merge(case=duplicate.case, actor=act(world.receptionist), into=survivor)
+    cache.clear()
+    body = get_map(client)
+    placed_by = Submission.objects.filter(case=survivor, latitude__isnull=False).order_by("pk").first()
+    assert body["total"] == 4 and placed_by.tracking_code in codes(body)
+    assert not codes(body) & set(Submission.objects.filter(case=survivor).exclude(pk=placed_by.pk)
+                                .values_list("tracking_code", flat=True))
+    home = client.get("/").content.decode()
+    assert home.count(unplaced_first.tracking_code) == home.count(cases["open"].tracking_code) > 0
+    assert all(s.tracking_code not in home for s in Submission.objects.filter(case=survivor).exclude(pk=unplaced_first.pk))
 
 
 def test_a_case_is_a_point_with_its_code_status_and_category_only(client, world, cases):
@@ -201,10 +220,8 @@ def test_the_map_answers_from_the_cache_until_a_case_changes(client, world, case
         assert get_map(client) == first
     assert len(queries) == 0
     # A row written behind the workflow's back is not seen until something changes…
-    quiet = Submission.objects.create(tracking_code="BN-QUIET-0001", private_key_hash="0" * 64, case=cases["open"].case,
-                                      kind="on_site", category=world.category, title="x", description="x",
-                                      publish_consent=True, submitted_at=timezone.now(), latitude="21.1990",
-                                      longitude="106.0890")
+    with signals.muted():
+        quiet = located(world, 21.1990, 106.0890, tracking_code="BN-QUIET-0001")
     assert quiet.tracking_code not in codes(get_map(client))
     # …and a case opened through the workflow clears the cache at once.
     with django_capture_on_commit_callbacks(execute=True):
