@@ -160,6 +160,15 @@ def test_an_overdue_case_is_marked_overdue(client, world, submitted):
     assert 'class="is-overdue"' in html
 
 
+def test_time_is_told_in_working_days_from_two_of_them(client, world, submitted):
+    """Deadlines are set in working days: a case a week late reads as days, not as 40-odd hours."""
+    login(client, world.receptionist)
+    # Due Tuesday 08:30; the next Tuesday at 08:30 it is five working days (of 7.5 hours) late.
+    with time_machine.travel(at(10, 8, 30), tick=False):
+        html = client.get(reverse("workflow:inbox")).content.decode()
+    assert '<span class="overdue">quá hạn 5 ngày làm việc</span>' in html
+
+
 def test_officer_inbox_opens_on_the_agency_queue_and_shows_only_their_cases(client, world, assigned):
     with time_machine.travel(MONDAY_8AM, tick=False):
         other = make_submission(category=world.category, title="Rác thải ở kênh").case
