@@ -3,6 +3,7 @@
 No JavaScript and no image files: the bars, the target line and the labels are computed here and
 the template writes them as SVG with a title, a description and the same data as a table.
 """
+import math
 from dataclasses import dataclass
 
 WIDTH, HEIGHT = 360, 200
@@ -29,18 +30,25 @@ def _y(rate):
     return TOP + plot * (1 - rate)
 
 
+LABEL_WIDTH = 28  # "10/26" at the axis' font size, with a gap: narrower steps label every other month
+
+
 def trend_chart(trend, target):
     """Bars (one per month, the rate's height) and the target line's height, in viewBox units."""
     plot_width = WIDTH - LEFT - RIGHT
     step = plot_width / max(len(trend), 1)
+    # Months are labelled as often as their labels fit, counting back from the latest (always
+    # labelled); the table under the chart and each bar's title name every month.
+    every = math.ceil(LABEL_WIDTH / step)
     bars = []
     for index, month in enumerate(trend):
+        labelled = (len(trend) - 1 - index) % every == 0
         rate = month["rate"]
         top = _y(rate or 0)
         x = LEFT + index * step + step * 0.15
         bars.append(Bar(x=round(x, 1), y=round(top, 1), width=round(step * 0.7, 1),
                         height=round(HEIGHT - BOTTOM - top, 1), label=month["label"],
-                        short=_short(month["label"]), rate=rate,
+                        short=_short(month["label"]) if labelled else "", rate=rate,
                         numerator=month["numerator"], denominator=month["denominator"],
                         meets_target=rate is not None and rate >= target,
                         text_x=round(LEFT + index * step + step / 2, 1)))
@@ -54,6 +62,6 @@ def trend_chart(trend, target):
 
 
 def _short(label):
-    """"03/2026" → "3/26": twelve of them fit under the bars on a phone."""
+    """"03/2026" → "3/26"."""
     month, year = label.split("/")
     return f"{int(month)}/{year[-2:]}"

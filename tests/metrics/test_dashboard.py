@@ -67,6 +67,10 @@ def test_trend_chart_is_svg_with_a_bar_per_month_and_a_data_table(client, world,
     assert len(re.findall(r"<rect ", svg)) == 12  # April 2025 … March 2026
     assert "03/2026: 44,4% (4/9)" in svg
     assert "," not in re.search(r'<rect x="([^"]+)"', svg).group(1)  # coordinates stay unlocalised
+    # Twelve "10/25"-wide labels do not fit under twelve bars on a phone: every other month is
+    # labelled, the latest always (every month is named in its bar's title and in the table).
+    labels = re.findall(r'class="chart-axis" text-anchor="middle">([^<]*)<', svg)
+    assert labels == ["5/25", "7/25", "9/25", "11/25", "1/26", "3/26"]
 
 
 def test_tables_sort_on_the_server(client, world, march):
