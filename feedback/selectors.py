@@ -9,7 +9,7 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import BigIntegerField, F, OuterRef, Subquery, When
+from django.db.models import BigIntegerField, Exists, F, OuterRef, Q, Subquery, When
 from django.db.models import Case as SqlCase
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from core.geo import box_around, distance_m, from_micro, half_up_to, half_up_to_
 from core.models import Category, Kind, Ward
 from workflow import selectors as workflow_selectors
 from workflow import transitions
-from workflow.actors import citizen_actor
+from workflow.actors import CITIZEN, citizen_actor
 from workflow.models import OPEN_STATES, CaseEvent, RejectReason, State, Submission, SubmissionPhoto
 from workflow.photos import answer_photos_are_public, photo_links, stored_photo_url, submission_photos_are_public
 
@@ -108,7 +108,9 @@ def _timeline_entry(event, *, with_messages):
         "at": _local(event.created_at),
         "transition": event.transition,
         "label": str(_("Đang chờ duyệt trả lời") if draft else transitions.public_label(event.transition)),
-        "agency": event.agency.name if event.agency_id else None,
+        # The agency that took the step; a step the citizen took (a rating that reopens, more
+        # information, withdrawing) is theirs, whoever held the case then.
+        "agency": event.agency.name if event.agency_id and event.actor_kind != CITIZEN else None,
         "message": (event.message or None) if shows_message else None,
     }
 
@@ -280,10 +282,17 @@ def private_case(submission, *, build_uri=None) -> dict:
     return view
 
 
-def publicly_listed():
-    """Submissions the public lists (the home page, the map and its list): their senders consented
-    to publish, and their case is open or answered (not rejected, withdrawn or merged away)."""
-    return Submission.objects.filter(publish_consent=True).exclude(case__state__in=HIDDEN_FROM_HOME)
+def publicly_listed(*, located=False):
+    """What the public lists (the home page, the map and its list): one submission per case, the
+    first whose sender consented to publish (with a position, when ``located``: the map's), of a
+    case open or answered (not rejected, withdrawn or merged away). Duplicates merged into one case
+    are one entry, as the case is."""
+    consenting = Q(publish_consent=True)
+    if located:
+        consenting &= Q(latitude__isnull=False, longitude__isnull=False)
+    earlier = Submission.objects.filter(consenting, case=OuterRef("case_id"), pk__lt=OuterRef("pk"))
+    return (Submission.objects.filter(consenting).exclude(case__state__in=HIDDEN_FROM_HOME)
+            .exclude(Exists(earlier)))
 
 
 def recent_public_cases(limit=10) -> list[dict]:

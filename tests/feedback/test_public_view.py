@@ -14,10 +14,10 @@ from feedback.selectors import submission_by_code, private_case, public_case, re
 from feedback.services import feedback_submit
 from tests.factories import make_submission
 from tests.feedback import CONTACT, jpeg
-from workflow.actors import staff_actor
+from workflow.actors import citizen_actor, staff_actor
 from workflow.models import CasePhoto
 from workflow.services import (
-    case_accept, case_answer, case_merge, case_reject, case_request_info, case_route,
+    case_accept, case_answer, case_merge, case_provide_info, case_reject, case_request_info, case_route,
 )
 
 EXACT = {"latitude": "21.186123", "longitude": "106.076456"}
@@ -108,17 +108,22 @@ def test_timeline_shows_public_steps_with_agency_and_messages_for_the_citizen(cl
     case = case_route(case=feedback.case, actor=reception, agency=world.department)
     case = case_accept(case=case, actor=staff_actor(world.officer))
     case_request_info(case=case, actor=staff_actor(world.officer), message="Cho biết đoạn kênh cụ thể.")
+    case_provide_info(case=case, actor=citizen_actor(case.pk), message="Đoạn qua cầu Đông Côi.")
 
     body, text = public_json(client, feedback.tracking_code)
 
-    steps = [(e["transition"], e["label"], e["agency"], e["message"]) for e in body["timeline"]]
+    steps = [(e["transition"], e["agency"]) for e in body["timeline"]]
     assert steps == [
-        ("submit", "Đã gửi phản ánh", None, None),
-        ("route", "Đã chuyển xử lý", "Sở Xây dựng", None),
-        ("accept", "Cơ quan đã nhận xử lý", "Sở Xây dựng", None),
-        ("request_info", "Yêu cầu bổ sung thông tin", "Sở Xây dựng", "Cho biết đoạn kênh cụ thể."),
+        ("submit", None),
+        ("route", "Sở Xây dựng"),
+        ("accept", "Sở Xây dựng"),
+        ("request_info", "Sở Xây dựng"),
+        ("provide_info", None),  # the citizen's step, not the agency's
     ]
-    assert body["status"] == "needs_info" and body["status_label"] == "Yêu cầu bổ sung"
+    assert [(e["label"], e["message"]) for e in body["timeline"][:4]] == [
+        ("Đã gửi phản ánh", None), ("Đã chuyển xử lý", None), ("Cơ quan đã nhận xử lý", None),
+        ("Yêu cầu bổ sung thông tin", "Cho biết đoạn kênh cụ thể.")]
+    assert body["status"] == "in_progress"
     assert_no_personal_data(text, world)
     assert "xuly" not in text and "tiepnhan" not in text
 
