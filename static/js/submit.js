@@ -518,8 +518,10 @@ function sentFromQueue(form, t, state, draft, message) {
   sent.hidden = false;
   const key = form.querySelector("input[name=idempotency_key]");
   if (message.id === key.value) {
-    // This form's content is now a case: start afresh.
+    // This form's content is now a case: start afresh (and stop saying its draft was restored).
     draft.clear();
+    const draftNotice = document.getElementById("draft-notice");
+    if (draftNotice) draftNotice.hidden = true;
     form.reset();
     key.value = freshKey();
     state.photos = [];

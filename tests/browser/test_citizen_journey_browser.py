@@ -354,6 +354,8 @@ def test_a_submission_made_offline_is_sent_once_when_the_network_returns(
         page.get_by_role("button", name="Gửi phản ánh").click()  # an impatient second tap: same key
         page.screenshot(path=str(screenshot_dir / "offline-queued.png"), full_page=True)
         assert Submission.objects.count() == 0
+        page.reload()  # still offline: the form comes back from the draft, and says so
+        assert page.locator("#draft-notice").is_visible()
     finally:
         phone_context.set_offline(False)
     sent = page.locator("#outbox-notice [data-sent] a")
@@ -363,7 +365,8 @@ def test_a_submission_made_offline_is_sent_once_when_the_network_returns(
     feedback = Submission.objects.get()
     assert (feedback.tracking_code, feedback.idempotency_key, feedback.channel) == (code, key, "web")
     assert feedback.photos.count() == 1
-    assert page.locator("#id_title").input_value() == ""  # the form starts afresh
+    assert page.locator("#id_title").input_value() == ""  # the form starts afresh…
+    assert page.locator("#draft-notice").is_hidden()  # …and no longer says a draft was restored
     page.screenshot(path=str(screenshot_dir / "offline-sent.png"), full_page=True)
     sent.click()
     page.wait_for_url(re.compile(rf"/theo-doi/{code}/\?key="))
