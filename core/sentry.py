@@ -48,7 +48,9 @@ def init_sentry(*, dsn, environment="production", release=None, traces_sample_ra
         options["transport"] = transport
     sentry_sdk.init(
         dsn=dsn, environment=environment, release=release, traces_sample_rate=traces_sample_rate,
-        send_default_pii=False, include_local_variables=False, max_request_body_size="never",
+        # send_default_pii stays at its default, False, in the 2.x series pinned in pyproject.toml
+        # (naming it is deprecated there; 3.x collects more by default and needs data_collection).
+        include_local_variables=False, max_request_body_size="never",
         event_scrubber=EventScrubber(denylist=DEFAULT_DENYLIST + PERSONAL_FIELDS, recursive=True,
                                      pii_denylist=DEFAULT_PII_DENYLIST),
         before_send=before_send, before_send_transaction=before_send, **options,
