@@ -84,9 +84,10 @@ def case_list(*, actor, state=None, agency=None, category=None, overdue=None, q=
 
     ``agency``, ``category`` and ``ward`` are codes, an agency with its whole subtree (as the
     dashboard counts it, so its links land on the cases it counted); ``overdue`` True keeps open
-    cases past their current deadline, False the others; ``queue`` is one of ``QUEUES``; ``area`` (``core.geo.Bounds``)
-    keeps the cases whose place (``placing_submissions``) lies in it; ``submitted_from`` and
-    ``submitted_to`` are calendar days in Vietnam, both included (the dashboard's period).
+    cases past their current deadline, False the others; ``queue`` is one of ``QUEUES``; ``area``
+    (``core.geo.Bounds``) keeps the cases whose place (``placing_submissions``) lies in it;
+    ``submitted_from`` and ``submitted_to`` are calendar days in Vietnam, both included (the
+    dashboard's period).
     """
     now = now or timezone.now()
     cases = visible_cases(actor)

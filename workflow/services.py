@@ -145,9 +145,8 @@ def _record_step_times(case, from_state, now):
 def check_text_length(text, *, field, limit=transitions.MESSAGE_MAX_LENGTH):
     """Refuse a free text longer than ``limit`` characters, naming the field it was typed in."""
     if text and len(text) > limit:
-        raise ValidationFailed(fields={field: [
-            _("Tối đa %(limit)s ký tự; nội dung đang có %(length)s ký tự.") % {"limit": f"{limit:,}".replace(",", "."),
-                                                                            "length": f"{len(text):,}".replace(",", ".")}]})
+        counts = {"limit": limit, "length": len(text)}
+        raise ValidationFailed(fields={field: [_("Tối đa %(limit)s ký tự; nội dung đang có %(length)s ký tự.") % counts]})
 
 
 def _require(value, field, message):
