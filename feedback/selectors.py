@@ -330,8 +330,8 @@ def nearby_public_cases(*, latitude, longitude, category_code=None, now=None) ->
     """Public cases near a point, nearest first: "similar feedback nearby" before one files again.
 
     The rule (PRODUCT.md): publish consent given, within ``PAKN_NEARBY_RADIUS_M`` (300 m) of the
-    point, submitted in the last ``PAKN_NEARBY_DAYS`` (60) days, not merged or withdrawn, at most
-    10. A latitude/longitude box narrows the rows in SQL (indexable, the same on SQLite and
+    point, submitted in the last ``PAKN_NEARBY_DAYS`` (60) days, not merged or withdrawn, one per
+    case (merged duplicates are one), at most 10. A latitude/longitude box narrows the rows in SQL (indexable, the same on SQLite and
     PostgreSQL); the exact distance is then measured from each case's PUBLIC position (rounded
     for an anonymous submitter, as on the public page), so the distance cannot reveal more than
     the public page already does. Distances are whole metres.
@@ -343,7 +343,8 @@ def nearby_public_cases(*, latitude, longitude, category_code=None, now=None) ->
                                       latitude__gte=box.min_lat, latitude__lte=box.max_lat,
                                       longitude__gte=box.min_lon, longitude__lte=box.max_lon)
             .exclude(case__state__in=NOT_NEARBY).select_related("case")
-            .only("tracking_code", "title", "latitude", "longitude", "anonymous", "submitted_at", "case__state"))
+            .only("tracking_code", "title", "latitude", "longitude", "anonymous", "submitted_at", "case_id",
+                  "case__state"))
     if category_code:
         rows = rows.filter(category__code=category_code)
     found = []
@@ -354,7 +355,18 @@ def nearby_public_cases(*, latitude, longitude, category_code=None, now=None) ->
             found.append((distance, -row.submitted_at.timestamp(), row))
     found.sort(key=lambda item: item[:2])
     return [{"tracking_code": row.tracking_code, "title": row.title, "status": row.case.state,
-             "distance_m": round(distance)} for distance, _newest, row in found[:NEARBY_LIMIT]]
+             "distance_m": round(distance)} for distance, _newest, row in _nearest_per_case(found)[:NEARBY_LIMIT]]
+
+
+def _nearest_per_case(found):
+    """Duplicates merged into one case are one thing to the citizen: its nearest report stands for it."""
+    seen, kept = set(), []
+    for item in found:
+        case_id = item[2].case_id
+        if case_id not in seen:
+            seen.add(case_id)
+            kept.append(item)
+    return kept
 
 
 def state_labels() -> dict:
