@@ -106,3 +106,22 @@ def test_officials_without_admin_access_are_sent_to_the_admin_login(client, worl
     client.force_login(world.receptionist)
     response = client.get(reverse("admin:workflow_case_changelist"))
     assert response.status_code == 302 and reverse("admin:login") in response.url
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_day_off_typed_day_first_is_that_day_in_either_language(client, admin_user, language):
+    """The site writes dates day first; the admin reads them so ("07/12/2026" is 7 December, not
+    12 July), and a month-first date that cannot be a day first is refused, not guessed."""
+    from datetime import date
+
+    from workflow.models import CalendarDay
+
+    client.force_login(admin_user)
+    client.cookies["django_language"] = language
+    add = reverse("admin:workflow_calendarday_add")
+    response = client.post(add, {"date": "07/12/2026", "kind": "day_off", "note": "Nghỉ bù"})
+    assert response.status_code == 302
+    assert CalendarDay.objects.get().date == date(2026, 12, 7)
+    assert client.post(add, {"date": "12/25/2026", "kind": "day_off"}).status_code == 200  # refused
+    assert client.post(add, {"date": "2026-12-25", "kind": "day_off"}).status_code == 302
+    assert CalendarDay.objects.filter(date=date(2026, 12, 25)).exists()
