@@ -125,3 +125,11 @@ def test_a_day_off_typed_day_first_is_that_day_in_either_language(client, admin_
     assert client.post(add, {"date": "12/25/2026", "kind": "day_off"}).status_code == 200  # refused
     assert client.post(add, {"date": "2026-12-25", "kind": "day_off"}).status_code == 302
     assert CalendarDay.objects.filter(date=date(2026, 12, 25)).exists()
+
+
+def test_the_routing_rule_form_speaks_vietnamese(client, admin_user):
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:workflow_routingrule_add")).content.decode()
+    for label in ("Lĩnh vực", "Phường/xã", "Cơ quan xử lý"):
+        assert f">{label}:<" in html, label
+    assert ">Category:<" not in html and ">Agency:<" not in html

@@ -11,9 +11,11 @@ from workflow.working_time import working_day_hours
 class RoutingRule(models.Model):
     """Suggests the agency for a case by category and/or ward; the highest priority match wins."""
 
-    category = models.ForeignKey("core.Category", null=True, blank=True, on_delete=models.CASCADE)
-    ward = models.ForeignKey("core.Ward", null=True, blank=True, on_delete=models.CASCADE)
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="routing_rules")
+    category = models.ForeignKey("core.Category", null=True, blank=True, on_delete=models.CASCADE,
+                                 verbose_name=_("lĩnh vực"))
+    ward = models.ForeignKey("core.Ward", null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("phường/xã"))
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="routing_rules",
+                               verbose_name=_("cơ quan xử lý"))
     priority = models.IntegerField(_("độ ưu tiên"), default=0)
     is_active = models.BooleanField(_("đang dùng"), default=True)
 
