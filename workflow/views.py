@@ -22,7 +22,7 @@ from workflow import deadlines, selectors, transitions
 from workflow.contact_reads import record_contact_read
 from workflow.forms import InboxFilterForm, TransitionForm
 from workflow.gate import staff_required
-from workflow.models import ContactRead, Role
+from workflow.models import ContactRead, Role, State
 from workflow.perform import perform_transition
 from workflow.visibility import can_see
 from workflow.working_time import working_day_hours
@@ -151,8 +151,9 @@ def _open_first_step(forms):
             return
 
 
-def _action_forms(case, actor, bound=None):
-    """One form per transition the actor may take now; ``bound`` replaces its unbound twin."""
+def _action_forms(case, actor, bound=None, *, returned_draft=""):
+    """One form per transition the actor may take now; ``bound`` replaces its unbound twin. A draft
+    answer the supervisor sent back (``returned_draft``) is where the next answer starts from."""
     suggestion = None
     forms = []
     for name in transitions.in_button_order(selectors.offered_transitions(case, actor)):
@@ -160,6 +161,8 @@ def _action_forms(case, actor, bound=None):
         if name == "route":
             suggestion = selectors.suggest_agency(case)
             initial["agency"] = suggestion.code if suggestion else None
+        if name == "answer" and returned_draft:
+            initial["answer"] = returned_draft
         if bound is not None and bound.name == name:
             forms.append(bound)
             continue
@@ -175,17 +178,36 @@ def _events(case):
     return events
 
 
+def _answer_card(case, events):
+    """How the page presents the answer text a case holds: the answer, a draft awaiting approval, a
+    draft the supervisor sent back, or an answer the citizen reopened (with the step's reason)."""
+    if not case.answer:
+        return None
+    if case.state == State.PENDING_APPROVAL:
+        return {"heading": _("Dự thảo trả lời (chờ duyệt)")}
+    if case.answer_published:
+        return {"heading": _("Trả lời")}
+    last = next((e for e in reversed(events) if e.transition in ("send_back", "reopen")), None)
+    if last is not None and last.transition == "send_back":
+        return {"heading": _("Dự thảo bị trả lại"), "reason": last.message, "returned_draft": True}
+    return {"heading": _("Trả lời trước (đã mở lại)"), "reason": last.message if last else ""}
+
+
 def render_case(request, case_id, *, bound=None, status=200):
     actor = request.actor
     case = _load_case(actor, case_id)
     with_time_left([case])
-    forms, suggestion = _action_forms(case, actor, bound)
+    events = _events(case)
+    answer_card = _answer_card(case, events)
+    returned_draft = case.answer if answer_card and answer_card.get("returned_draft") else ""
+    forms, suggestion = _action_forms(case, actor, bound, returned_draft=returned_draft)
     submissions = list(case.submissions.all())
     record_contact_read(user=request.user, case=case, via=ContactRead.Via.PAGE, submissions=submissions)
     return render(request, "workflow/case.html", {
         "case": case,
+        "answer_card": answer_card,
         "submissions": submissions,
-        "events": _events(case),
+        "events": events,
         "result_photos": list(case.result_photos.all()),
         "action_forms": forms,
         "suggestion": suggestion,

@@ -390,3 +390,19 @@ def test_staff_sign_in_is_throttled_per_address(client, world, settings):
     assert blocked.status_code == 429
     assert "quá nhiều lần" in blocked.content.decode()
     cache.clear()
+
+
+def test_a_draft_sent_back_is_shown_as_such_with_the_reason_and_the_answer_starts_from_it(client, world, submitted):
+    """After "send back" the page must not show the draft as the answer: it says it was returned,
+    why, and the officer edits it rather than typing it again."""
+    world.department.requires_approval = True
+    world.department.save()
+    case = services.case_route(case=submitted, actor=staff_actor(world.receptionist), agency=world.department)
+    case = services.case_accept(case=case, actor=staff_actor(world.officer))
+    case = services.case_answer(case=case, actor=staff_actor(world.officer), answer="Đã thay bóng đèn số 12.")
+    services.case_send_back(case=case, actor=staff_actor(world.supervisor), reason="Ghi rõ ngày thay.")
+    html = login(client, world.officer).get(case_url(case)).content.decode()
+    assert "Dự thảo bị trả lại" in html and "Ghi rõ ngày thay." in html
+    assert '<h2 id="answer-h">Trả lời</h2>' not in html
+    answer_box = html[html.index('id="id_answer_answer"'):]
+    assert answer_box[:answer_box.index("</textarea>")].endswith("Đã thay bóng đèn số 12.")
