@@ -2,7 +2,7 @@
 both work without JavaScript (subscribing a browser to Web Push needs it)."""
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,6 +13,18 @@ from notifications.selectors import notifications_of, push_browsers_of
 from notifications.services import notifications_mark_read, staff_kind_label
 from notifications.subscriptions import push_unsubscribe_user
 from workflow.gate import staff_required
+
+
+@staff_required
+def open_notification(request, pk):
+    """Follow one of one's notifications: it is read from then on (the bell counts one less)."""
+    notification = get_object_or_404(notifications_of(request.user), pk=pk)
+    notifications_mark_read(user=request.user, ids=[notification.pk])
+    target = notification.url
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("notifications:list")
 
 
 @staff_required

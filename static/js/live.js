@@ -67,7 +67,10 @@
     counter.textContent = String(count);
     counter.hidden = count === 0;
     var bell = counter.closest("[data-bell]");
-    if (bell) bell.classList.toggle("has-unread", count > 0);
+    if (!bell) return;
+    bell.classList.toggle("has-unread", count > 0);
+    // What a screen reader says must move with the badge: its label holds the one number.
+    bell.setAttribute("aria-label", bell.getAttribute("aria-label").replace(/\d+/, String(count)));
   }
 
   // --- staff --------------------------------------------------------------------------------

@@ -156,3 +156,18 @@ def test_the_list_page_asks_for_sign_in_and_refuses_a_user_without_a_role(world,
     assert client.get("/notifications/").status_code == 302
     client.login(username="nguoi-ngoai", password=PASSWORD)
     assert client.get("/notifications/").status_code == 403
+
+
+def test_following_a_notification_reads_it_and_opens_its_case(world, routed, client):
+    mine = Notification.objects.get(user=world.officer)
+    theirs = Notification.objects.get(user=world.supervisor)
+    client.login(username="xuly", password=PASSWORD)
+    page = client.get("/notifications/").content.decode()
+    assert f'href="/notifications/{mine.pk}/"' in page
+    response = client.get(f"/notifications/{mine.pk}/")
+    assert response.status_code == 302 and response["Location"] == f"/staff/cases/{routed.pk}/"
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+    assert client.get(f"/notifications/{theirs.pk}/").status_code == 404  # someone else's
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
