@@ -1,13 +1,27 @@
 """Reference data in the admin: categories are edited here; wards come from ``vietnam-provinces``."""
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_mixins import ReadOnlyAdminMixin
-from core.models import Category, JobRun, Ward
+from core.models import Category, JobRun, Kind, Ward
+
+
+class CategoryForm(forms.ModelForm):
+    """``kinds`` as one checkbox per kind of feedback; none ticked means the category fits every kind."""
+
+    kinds = forms.MultipleChoiceField(label=_("Loại phản ánh áp dụng"), choices=Kind.choices, required=False,
+                                      widget=forms.CheckboxSelectMultiple,
+                                      help_text=_("Không chọn loại nào: lĩnh vực dùng cho mọi loại phản ánh."))
+
+    class Meta:
+        model = Category
+        fields = "__all__"
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
+    form = CategoryForm
     list_display = ("code", "name_vi", "name_en", "kinds", "sort_order", "is_active")
     list_editable = ("sort_order", "is_active")
     list_filter = ("is_active",)

@@ -133,3 +133,17 @@ def test_the_routing_rule_form_speaks_vietnamese(client, admin_user):
     for label in ("Lĩnh vực", "Phường/xã", "Cơ quan xử lý"):
         assert f">{label}:<" in html, label
     assert ">Category:<" not in html and ">Agency:<" not in html
+
+
+def test_a_category_takes_its_kinds_by_ticking_them_and_none_means_every_kind(client, admin_user):
+    from core.models import Category
+
+    client.force_login(admin_user)
+    add = reverse("admin:core_category_add")
+    assert 'type="checkbox" name="kinds" value="on_site"' in client.get(add).content.decode()
+    base = {"code": "cay-xanh", "name_vi": "Cây xanh", "name_en": "Trees", "sort_order": 1, "is_active": "on"}
+    assert client.post(add, {**base, "kinds": ["on_site", "business"]}).status_code == 302
+    assert Category.objects.get(code="cay-xanh").kinds == ["on_site", "business"]
+    assert client.post(add, {**base, "code": "moi-loai", "name_vi": "Mọi loại"}).status_code == 302
+    every = Category.objects.get(code="moi-loai")
+    assert every.kinds == [] and every.applies_to("procedure")
