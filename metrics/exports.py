@@ -1,7 +1,7 @@
 """The dashboard's tables and the period's cases as CSV (UTF-8 with BOM, for Excel) or XLSX.
 
-Headers are Vietnamese; times are local (dd/mm/yyyy HH:MM, Asia/Ho_Chi_Minh). The cases export
-streams row by row from a server-side iterator and carries no citizen contact data (no name,
+Headers and names are in the viewer's language; times are local (dd/mm/yyyy HH:MM,
+Asia/Ho_Chi_Minh). The cases export streams row by row from a server-side iterator and carries no citizen contact data (no name,
 phone, email or address): only what the case is, where it is and how it went.
 """
 import csv
@@ -14,11 +14,12 @@ from django.db.models import F
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from core.devices import DeviceClass
-from core.models import Kind
+from core.models import Kind, localized_name
 from metrics import selectors
 from metrics.breakdown import breakdown
 from metrics.scope import origin
@@ -55,10 +56,11 @@ def case_rows(*, filters, actor):
     """The period's cases, oldest first, as dicts, streamed in chunks (no contact data selected)."""
     cases = selectors.listed(selectors.cases_submitted_in(filters=filters, actor=actor), actor=actor).annotate(
         tracking_code=origin("tracking_code"), origin_channel=origin("channel"),
-        origin_device=origin("device_class"), agency_name=F("agency__name_vi"),
-        category_name=F("category__name_vi"), ward_name=F("ward__name"),
+        origin_device=origin("device_class"), agency_vi=F("agency__name_vi"), agency_en=F("agency__name_en"),
+        category_vi=F("category__name_vi"), category_en=F("category__name_en"), ward_name=F("ward__name"),
     ).order_by("submitted_at", "pk")
-    fields = ("pk", "tracking_code", "title", "kind", "category_name", "ward_name", "agency_name", "state",
+    fields = ("pk", "tracking_code", "title", "kind", "category_vi", "category_en", "ward_name", "agency_vi",
+              "agency_en", "state",
               "origin_channel", "origin_device", "submitted_at", "handling_due_at", "answered_at",
               "answered_on_time", "response_working_seconds", "rating")
     return cases.values(*fields).iterator(chunk_size=CHUNK_SIZE)
@@ -78,13 +80,13 @@ def case_columns():
         return "" if value is None else (in_time if value else late)
 
     return [
-        (_("Số hồ sơ"), lambda r: r["pk"]),
+        (pgettext("số của một hồ sơ", "Số hồ sơ"), lambda r: r["pk"]),
         (_("Mã theo dõi"), lambda r: r["tracking_code"] or ""),
         (_("Tiêu đề"), lambda r: r["title"]),
         (_("Loại"), lambda r: label("kind", r["kind"])),
-        (_("Lĩnh vực"), lambda r: r["category_name"] or ""),
+        (_("Lĩnh vực"), lambda r: localized_name(r["category_vi"], r["category_en"]) or ""),
         (_("Phường/xã"), lambda r: r["ward_name"] or ""),
-        (_("Cơ quan xử lý"), lambda r: r["agency_name"] or ""),
+        (_("Cơ quan xử lý"), lambda r: localized_name(r["agency_vi"], r["agency_en"]) or ""),
         (_("Trạng thái"), lambda r: label("state", r["state"])),
         (_("Kênh"), lambda r: label("channel", r["origin_channel"])),
         (_("Thiết bị"), lambda r: label("device", r["origin_device"])),

@@ -46,6 +46,15 @@ def test_cases_export_streams_csv_with_vietnamese_headers_and_local_times(client
     assert mine[header.index("Thiết bị")] == "Di động"
 
 
+def test_an_english_viewer_gets_english_headers_and_names(client, world, with_contact):
+    client = signed_in(client, world.receptionist)
+    client.cookies["django_language"] = "en"
+    header, *body = csv_rows(client.get("/dashboard/export/cases.csv" + MARCH))
+    assert header[:3] == ["Case no.", "Tracking code", "Title"]
+    mine = next(r for r in body if r[0] == str(with_contact.case_id))
+    assert mine[header.index("Category")] == world.category.name_en
+
+
 def test_cases_export_has_no_contact_data(client, world, with_contact):
     client = signed_in(client, world.receptionist)
     text = "\n".join(",".join(r) for r in csv_rows(client.get("/dashboard/export/cases.csv" + MARCH)))
