@@ -50,6 +50,7 @@ STAFF_TITLES = {
     "sent_back": gettext_lazy("Bản trả lời bị trả lại để sửa"),
     "extension_request": gettext_lazy("Đề nghị gia hạn xử lý"),
     "extension_granted": gettext_lazy("Hồ sơ đã được gia hạn"),
+    "extension_refused": gettext_lazy("Đề nghị gia hạn không được đồng ý"),
     "reopened": gettext_lazy("Hồ sơ được mở lại"),
     "withdrawn": gettext_lazy("Người dân đã rút phản ánh"),
     "reminder": gettext_lazy("Sắp đến hạn (đã dùng 75% thời gian)"),

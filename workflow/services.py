@@ -351,6 +351,13 @@ def case_grant_extension(*, case, actor, now=None):
     return run_transition(case_id=case.pk, actor=actor, name="grant_extension", apply=apply, now=now)
 
 
+def case_refuse_extension(*, case, actor, reason, now=None):
+    """Decline the extension asked for: the handling deadline stands, and the agency hears why."""
+    reason = _require(reason, "reason", _("Nêu lý do không đồng ý gia hạn."))
+    return run_transition(case_id=case.pk, actor=actor, name="refuse_extension",
+                          apply=lambda c, now: c.refuse_extension(), message=reason, now=now)
+
+
 # --- after the answer ------------------------------------------------------------------------
 
 def case_reopen(*, case, actor, reason, now=None):

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from notifications.models import Notification
 from tests.factories import PASSWORD, make_submission
 from workflow.actors import staff_actor
-from workflow.services import (case_accept, case_answer, case_approve, case_grant_extension,
+from workflow.services import (case_accept, case_answer, case_approve, case_grant_extension, case_refuse_extension,
                                case_request_extension, case_return, case_route, case_transfer)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -73,6 +73,15 @@ def test_an_extension_request_goes_to_supervisors_and_the_grant_back_to_the_agen
     case_grant_extension(case=routed, actor=staff_actor(world.supervisor))
     assert "extension_granted" in _kinds(world.officer)
     assert "extension_granted" not in _kinds(world.supervisor)  # who granted it is not told
+
+
+def test_a_refused_extension_is_told_to_the_agency_with_the_reason(world, routed):
+    officer = staff_actor(world.officer)
+    case_accept(case=routed, actor=officer)
+    case_request_extension(case=routed, actor=officer, days=3, reason="Chờ vật tư.")
+    case_refuse_extension(case=routed, actor=staff_actor(world.supervisor), reason="Vật tư đã có trong kho.")
+    told = Notification.objects.get(user=world.officer, kind="extension_refused")
+    assert told.title.startswith("Đề nghị gia hạn không được đồng ý") and told.body == "Vật tư đã có trong kho."
 
 
 def test_notifications_roll_back_with_the_change(world):

@@ -36,6 +36,7 @@ CALLS = {
     "send_back": lambda c, a, w: services.case_send_back(case=c, actor=a, reason="Bổ sung số liệu"),
     "request_extension": lambda c, a, w: services.case_request_extension(case=c, actor=a, days=3, reason="Chờ vật tư"),
     "grant_extension": lambda c, a, w: services.case_grant_extension(case=c, actor=a),
+    "refuse_extension": lambda c, a, w: services.case_refuse_extension(case=c, actor=a, reason="Chưa đủ căn cứ"),
     "reopen": lambda c, a, w: services.case_reopen(case=c, actor=a, reason="Người dân chưa hài lòng"),
     "close": lambda c, a, w: services.case_close(case=c, actor=a),
     "withdraw": lambda c, a, w: services.case_withdraw(case=c, actor=a),
@@ -46,7 +47,8 @@ SOURCES = {
     "reject": {S.SUBMITTED}, "merge": set(OPEN_STATES), "accept": {S.ASSIGNED},
     "return": {S.ASSIGNED, S.IN_PROGRESS}, "transfer": {S.ASSIGNED, S.IN_PROGRESS}, "answer": {S.IN_PROGRESS},
     "approve": {S.PENDING_APPROVAL}, "send_back": {S.PENDING_APPROVAL}, "request_extension": {S.IN_PROGRESS},
-    "grant_extension": {S.IN_PROGRESS}, "reopen": {S.ANSWERED}, "close": {S.ANSWERED},
+    "grant_extension": {S.IN_PROGRESS}, "refuse_extension": {S.IN_PROGRESS}, "reopen": {S.ANSWERED},
+    "close": {S.ANSWERED},
     "withdraw": set(OPEN_STATES),
 }
 
@@ -54,7 +56,8 @@ TARGETS = {
     "route": S.ASSIGNED, "request_info": S.NEEDS_INFO, "provide_info": S.SUBMITTED, "reject": S.REJECTED,
     "merge": S.MERGED, "accept": S.IN_PROGRESS, "return": S.SUBMITTED, "transfer": S.ASSIGNED,
     "answer": S.ANSWERED, "approve": S.ANSWERED, "send_back": S.IN_PROGRESS, "request_extension": S.IN_PROGRESS,
-    "grant_extension": S.IN_PROGRESS, "reopen": S.IN_PROGRESS, "close": S.CLOSED, "withdraw": S.WITHDRAWN,
+    "grant_extension": S.IN_PROGRESS, "refuse_extension": S.IN_PROGRESS, "reopen": S.IN_PROGRESS,
+    "close": S.CLOSED, "withdraw": S.WITHDRAWN,
 }
 
 
@@ -67,7 +70,7 @@ def test_the_tables_cover_every_contract_transition():
 def test_transition_is_taken_only_from_its_source_states(world, name, state):
     case = case_in(world, state)
     actor = superuser_actor(world.nobody)
-    if name == "grant_extension" and state == S.IN_PROGRESS:
+    if name in ("grant_extension", "refuse_extension") and state == S.IN_PROGRESS:
         services.case_request_extension(case=case, actor=actor, days=2, reason="Chờ vật tư")
     events_before = CaseEvent.objects.filter(case=case).count()
 
@@ -106,6 +109,7 @@ ROLE_TABLE = [
     ("send_back", "pending_approval", SUPERVISORS),
     ("request_extension", "in_progress", AGENCY_SIDE),
     ("grant_extension", "extension_requested", SUPERVISORS),
+    ("refuse_extension", "extension_requested", SUPERVISORS),
     ("reopen", "answered", SUPERVISORS),
     ("close", "answered", RECEPTION | SUPERVISORS),
     ("withdraw", "submitted", RECEPTION),
@@ -321,3 +325,21 @@ def test_extension_days_arrive_as_text_from_forms(world):
                               data={"days": "4", "reason": "Chờ vật tư"})
     assert case.extension_requested_days == 4
 
+
+
+def test_a_refused_extension_keeps_the_deadline_says_why_and_may_be_asked_again(world):
+    case = case_in(world, S.IN_PROGRESS)
+    due = case.due_at
+    case = services.case_request_extension(case=case, actor=act(world.officer), days=5, reason="Chờ vật tư")
+    with pytest.raises(ValidationFailed) as refused:
+        services.case_refuse_extension(case=case, actor=act(world.supervisor), reason="  ")
+    assert set(refused.value.fields) == {"reason"}
+    case = services.case_refuse_extension(case=case, actor=act(world.supervisor), reason="Vật tư đã có trong kho.")
+    assert (case.due_at, case.extension_requested_days, case.extension_granted_days) == (due, None, None)
+    event = CaseEvent.objects.filter(case=case).latest("pk")
+    assert (event.transition, event.message, event.is_public) == ("refuse_extension", "Vật tư đã có trong kho.", False)
+    # Not in the supervisors' queue any more; the agency may ask again with better reasons.
+    with pytest.raises(Conflict):
+        services.case_refuse_extension(case=case, actor=act(world.supervisor), reason="Lần nữa")
+    assert services.case_request_extension(case=case, actor=act(world.officer), days=2,
+                                           reason="Nhà cung cấp giao chậm").extension_requested_days == 2

@@ -249,6 +249,13 @@ class Case(ConcurrentTransitionMixin, models.Model):
         self.handling_due_at = handling_due_at
         self.due_at = handling_due_at
 
+    @transition(state, source=State.IN_PROGRESS, target=State.IN_PROGRESS,
+                conditions=[rules.has_pending_extension_request], permission=perm.is_supervisor_of_case)
+    def refuse_extension(self):
+        # The request is answered and the deadline stands; the agency may ask again, better argued.
+        self.extension_requested_days = None
+        self.extension_reason = ""
+
     @transition(state, source=State.ANSWERED, target=State.IN_PROGRESS,
                 conditions=[rules.was_never_reopened, rules.rating_window_is_open], permission=perm.can_reopen)
     def reopen(self, *, now, handling_due_at):
