@@ -168,6 +168,25 @@ def test_a_pasted_link_without_spaces_stays_within_a_phones_screen(world, server
     phone.screenshot(path=str(SCREENSHOTS / "private-page-long-link.png"), full_page=True)
 
 
+def test_a_supervisor_refuses_an_extension_on_a_phone(assigned_lamp, server, phone, world):
+    """The request is decided before anything else on the page: grant is a button, refusing asks why."""
+    case = services.case_accept(case=assigned_lamp, actor=staff_actor(world.officer))
+    services.case_request_extension(case=case, actor=staff_actor(world.officer), days=5, reason="Chờ vật tư.")
+    log_in(phone, server.url, "giamsat-so")
+    phone.goto(f"{server.url}/staff/cases/{case.pk}/")
+    actions = phone.locator("[data-action]").evaluate_all("forms => forms.map(f => f.dataset.action)")
+    assert actions.index("grant_extension") < actions.index("answer")
+    phone.locator("#action-refuse_extension > summary").click()
+    phone.fill("#id_refuse_extension_reason", "Vật tư đã có trong kho, đề nghị hoàn thành đúng hạn.")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(SCREENSHOTS / "staff-refuse-extension.png"), full_page=True)
+    phone.click('form[data-action="refuse_extension"] button[type=submit]')
+    phone.get_by_text("Đã thực hiện: Không đồng ý gia hạn.").wait_for()
+    assert phone.locator('form[data-action="grant_extension"]').count() == 0
+    assert fits_the_screen(phone)
+    assert_accessible(phone)
+
+
 def test_inbox_and_case_page_on_a_desktop(lamp, server, desktop):
     log_in(desktop, server.url, "tiepnhan")
     desktop.goto(f"{server.url}/staff/?queue=all")
