@@ -331,8 +331,8 @@ def nearby_public_cases(*, latitude, longitude, category_code=None, now=None) ->
 
     The rule (PRODUCT.md): publish consent given, within ``PAKN_NEARBY_RADIUS_M`` (300 m) of the
     point, submitted in the last ``PAKN_NEARBY_DAYS`` (60) days, not merged or withdrawn, one per
-    case (merged duplicates are one), at most 10. A latitude/longitude box narrows the rows in SQL (indexable, the same on SQLite and
-    PostgreSQL); the exact distance is then measured from each case's PUBLIC position (rounded
+    case (merged duplicates are one), at most 10. A latitude/longitude box narrows the rows in
+    SQL (indexable, the same on SQLite and PostgreSQL); the exact distance is then measured from each case's PUBLIC position (rounded
     for an anonymous submitter, as on the public page), so the distance cannot reveal more than
     the public page already does. Distances are whole metres.
     """

@@ -1,8 +1,9 @@
 """The dashboard's tables and the period's cases as CSV (UTF-8 with BOM, for Excel) or XLSX.
 
 Headers and names are in the viewer's language; times are local (dd/mm/yyyy HH:MM,
-Asia/Ho_Chi_Minh). The cases export streams row by row from a server-side iterator and carries no citizen contact data (no name,
-phone, email or address): only what the case is, where it is and how it went.
+Asia/Ho_Chi_Minh). The cases export streams row by row from a server-side iterator and carries no
+citizen contact data (no name, phone, email or address): only what the case is, where it is and
+how it went.
 """
 import csv
 import io

@@ -15,11 +15,15 @@ class AgencyKind(models.TextChoices):
 
 
 class AgencyQuerySet(models.QuerySet):
+    """What "an agency" means wherever cases are filtered by one: it and every agency under it."""
+
+    def under(self, path):
+        """The agencies whose tree path starts with ``path`` (a value or an expression)."""
+        return self.filter(path__startswith=path)
+
     def subtree_of(self, code):
-        """The agency with this code and every agency under it, as one subquery (none for an
-        unknown code): what "an agency" means wherever cases are filtered by one."""
-        root_path = Agency.objects.filter(code=code).values("path")[:1]
-        return self.filter(path__startswith=models.Subquery(root_path))
+        """The agency with this code and its subtree, as one subquery (none for an unknown code)."""
+        return self.under(models.Subquery(Agency.objects.filter(code=code).values("path")[:1]))
 
 
 class Agency(BilingualName):
@@ -57,7 +61,7 @@ class Agency(BilingualName):
             Agency.objects.filter(pk=child.pk).update(path=new + child.path[len(old):])
 
     def subtree(self):
-        return Agency.objects.filter(path__startswith=self.path)
+        return Agency.objects.under(self.path)
 
 
 class Role(models.TextChoices):
