@@ -142,6 +142,8 @@ function countCharacters(textarea, output) {
   if (!textarea || !output) return;
   const update = () => { output.value = output.textContent = String(textarea.value.length); };
   textarea.addEventListener("input", update);
+  // "reset" comes before the fields are emptied: count once they are.
+  textarea.form?.addEventListener("reset", () => setTimeout(update));
   update();
 }
 

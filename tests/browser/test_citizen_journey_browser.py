@@ -367,6 +367,7 @@ def test_a_submission_made_offline_is_sent_once_when_the_network_returns(
     assert feedback.photos.count() == 1
     assert page.locator("#id_title").input_value() == ""  # the form starts afresh…
     assert page.locator("#draft-notice").is_hidden()  # …and no longer says a draft was restored
+    assert page.locator("#description-count").inner_text() == "0"  # nor counts the sent text
     page.screenshot(path=str(screenshot_dir / "offline-sent.png"), full_page=True)
     sent.click()
     page.wait_for_url(re.compile(rf"/theo-doi/{code}/\?key="))
