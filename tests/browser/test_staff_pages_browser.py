@@ -187,6 +187,34 @@ def test_a_supervisor_refuses_an_extension_on_a_phone(assigned_lamp, server, pho
     assert_accessible(phone)
 
 
+def test_a_draft_sent_back_is_edited_and_answered_again_on_a_phone(assigned_lamp, server, phone, world):
+    """The supervisor sends a draft back from the page; the officer finds it returned, with the
+    reason, in the answer box, and answers from it."""
+    world.department.requires_approval = True
+    world.department.save()
+    case = services.case_accept(case=assigned_lamp, actor=staff_actor(world.officer))
+    services.case_answer(case=case, actor=staff_actor(world.officer), answer="Đã thay bóng đèn.")
+    log_in(phone, server.url, "giamsat-so")
+    phone.goto(f"{server.url}/staff/cases/{case.pk}/")
+    phone.locator("#action-send_back > summary").click()
+    phone.fill("#id_send_back_reason", "Ghi rõ ngày thay.")
+    phone.click('form[data-action="send_back"] button[type=submit]')
+    phone.wait_for_selector('.case-page[data-case-state="in_progress"]')
+    phone.context.clear_cookies()
+    log_in(phone, server.url, "xuly")
+    phone.goto(f"{server.url}/staff/cases/{case.pk}/")
+    assert "Dự thảo bị trả lại" in phone.locator("#answer-h").inner_text()
+    assert phone.get_by_text("Ghi rõ ngày thay.").first.is_visible()
+    assert phone.locator("#id_answer_answer").input_value() == "Đã thay bóng đèn."
+    phone.fill("#id_answer_answer", "Đã thay bóng đèn ngày 04/12/2026.")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(SCREENSHOTS / "staff-draft-sent-back.png"), full_page=True)
+    phone.click('form[data-action="answer"] button[type=submit]')
+    phone.wait_for_selector('.case-page[data-case-state="pending_approval"]')
+    assert "Đã thay bóng đèn ngày 04/12/2026." in phone.locator(".case-main").inner_text()
+    assert fits_the_screen(phone)
+
+
 def test_inbox_and_case_page_on_a_desktop(lamp, server, desktop):
     log_in(desktop, server.url, "tiepnhan")
     desktop.goto(f"{server.url}/staff/?queue=all")
